@@ -1,0 +1,647 @@
+package dev.keel.storage.flatkv;
+
+import dev.keel.storage.api.ChangeSet;
+import dev.keel.storage.api.CommitInfo;
+import dev.keel.storage.api.CommitMetadata;
+import dev.keel.storage.api.Commitment;
+import dev.keel.storage.api.CommitmentMismatchException;
+import dev.keel.storage.api.CorruptionException;
+import dev.keel.storage.api.ImportSource;
+import dev.keel.storage.api.IncompatibleExportException;
+import dev.keel.storage.api.Limits;
+import dev.keel.storage.api.Mutation;
+import dev.keel.storage.api.ProgressListener;
+import dev.keel.storage.api.StorageException;
+import dev.keel.storage.api.StoreConfigurationException;
+import dev.keel.storage.api.StoreExport;
+import dev.keel.storage.api.StoreNotEmptyException;
+import dev.keel.storage.api.StoreOptions;
+import dev.keel.storage.api.StoreView;
+import dev.keel.storage.api.VersionNotRetainedException;
+import dev.keel.storage.api.VersionedStore;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The flatkv backend: the latest state in a flat RocksDB column family, an LtHash16 over BLAKE3
+ * as the commitment, and per-version undo records for the retained window.
+ *
+ * <h2>Layout</h2>
+ * One RocksDB database per data directory (see {@link StoreDirectory}), with column families
+ * {@code state} (key → value at the latest version), {@code hist} (a key's value before version
+ * {@code u}, keyed {@code escaped(key) ‖ u}), {@code changes} (which keys version {@code u}
+ * changed, keyed {@code u ‖ key}), {@code versions} (per retained version: LtHash lanes, key count,
+ * metadata) and {@code default} (store-wide settings and the latest/oldest version numbers).
+ * A commit writes all of it in one {@link WriteBatch}, so a crash leaves the old version or the
+ * new one. A historical read at {@code v} is the value recorded in {@code hist} for the first
+ * change of that key after {@code v}, or the latest value when it has not changed since.
+ *
+ * <h2>Threads</h2>
+ * Writes (commit, rollback, prune, import) are serialised by one lock; reads run concurrently.
+ * Every native call goes through {@link Generation#read}, so use after close is an
+ * {@link IllegalStateException}, never a crash.
+ */
+final class FlatKvStore implements VersionedStore {
+    private static final Logger LOG = LoggerFactory.getLogger(FlatKvStore.class);
+    private static final byte[] META_FORMAT = "format".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] META_INITIAL = "initial-version".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] META_LATEST = "latest-version".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] META_OLDEST = "oldest-version".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] FORMAT = "flatkv/1".getBytes(StandardCharsets.UTF_8);
+    /** Records hashed per task during an import. */
+    private static final int IMPORT_BATCH = 2048;
+
+    /** What readers need about the latest version; replaced, never mutated. */
+    record Head(Generation gen, CommitInfo latest, byte[] lanes, long keyCount, long oldest) {
+    }
+
+    private final StoreDirectory directory;
+    private final StoreOptions options;
+    private final long initialVersion;
+    private final CommitHasher hasher;
+    private final WriteOptions writeOptions;
+    private final WriteOptions syncedWrites;
+    private final ReentrantLock writer = new ReentrantLock();
+    private final Set<AutoCloseable> openResources = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Head head;
+
+    private FlatKvStore(StoreDirectory directory, StoreOptions options, Head head) {
+        this.directory = directory;
+        this.options = options;
+        this.initialVersion = options.initialVersion();
+        this.head = head;
+        this.hasher = new CommitHasher(options.hashThreads());
+        this.writeOptions = new WriteOptions().setSync(options.sync());
+        this.syncedWrites = new WriteOptions().setSync(true);
+    }
+
+    static FlatKvStore open(Path root, StoreOptions options) {
+        StoreDirectory directory = StoreDirectory.open(root);
+        Path current = directory.current();
+        Generation gen;
+        if (current == null) {
+            Path fresh = directory.newDataDirectory();
+            gen = Generation.open(fresh);
+            try {
+                initialise(gen, options.initialVersion());
+                directory.switchTo(fresh);
+                directory.deleteAllExcept(fresh);
+            } catch (RuntimeException e) {
+                gen.release();
+                throw e;
+            }
+        } else {
+            gen = Generation.open(current);
+            directory.deleteAllExcept(current);
+        }
+        try {
+            Head head = loadHead(gen, options.initialVersion());
+            LOG.info("flatkv opened dir={} version={} oldest={} keys={} commitment={}", root,
+                    head.latest().version(), head.oldest(), head.keyCount(), head.latest().commitment().hex());
+            return new FlatKvStore(directory, options, head);
+        } catch (RuntimeException e) {
+            gen.release();
+            throw e;
+        }
+    }
+
+    private static void initialise(Generation gen, long initialVersion) {
+        try (WriteBatch batch = new WriteBatch(); WriteOptions sync = new WriteOptions().setSync(true)) {
+            batch.put(gen.meta, META_FORMAT, FORMAT);
+            batch.put(gen.meta, META_INITIAL, Keys.u64(initialVersion));
+            batch.put(gen.meta, META_LATEST, Keys.u64(0));
+            batch.put(gen.meta, META_OLDEST, Keys.u64(0));
+            batch.put(gen.versions, Keys.u64(0),
+                    new VersionRecord(new byte[VersionRecord.LANE_BYTES], 0, CommitMetadata.EMPTY).encode());
+            gen.db.write(sync, batch);
+        } catch (RocksDBException e) {
+            throw new StorageException("cannot initialise " + gen.directory, e);
+        }
+    }
+
+    private static Head loadHead(Generation gen, long expectedInitial) {
+        try {
+            byte[] format = gen.db.get(gen.meta, META_FORMAT);
+            if (format == null || !Arrays.equals(format, FORMAT)) {
+                throw new StoreConfigurationException(gen.directory + " has on-disk format "
+                        + (format == null ? "none" : new String(format, StandardCharsets.UTF_8)) + ", expected flatkv/1");
+            }
+            long initial = Keys.getU64(required(gen, gen.meta, META_INITIAL), 0);
+            if (initial != expectedInitial) {
+                throw new StoreConfigurationException("store in " + gen.directory + " was created with initial version "
+                        + initial + ", opened with " + expectedInitial + " (the initial version is genesis configuration)");
+            }
+            long latest = Keys.getU64(required(gen, gen.meta, META_LATEST), 0);
+            long oldest = Keys.getU64(required(gen, gen.meta, META_OLDEST), 0);
+            VersionRecord record = decodeRecord(gen, required(gen, gen.versions, Keys.u64(latest)), latest);
+            CommitInfo info = new CommitInfo(latest, LtHashLanes.commitment(record.lanes()), record.metadata());
+            return new Head(gen, info, record.lanes(), record.keyCount(), oldest);
+        } catch (RocksDBException e) {
+            throw new StorageException("cannot read store metadata in " + gen.directory, e);
+        }
+    }
+
+    private static byte[] required(Generation gen, ColumnFamilyHandle cf, byte[] key) throws RocksDBException {
+        byte[] value = gen.db.get(cf, key);
+        if (value == null) {
+            throw new CorruptionException(gen.directory, "missing " + new String(cf.getName(), StandardCharsets.UTF_8)
+                    + " entry " + java.util.HexFormat.of().formatHex(key));
+        }
+        return value;
+    }
+
+    static VersionRecord decodeRecord(Generation gen, byte[] bytes, long version) {
+        try {
+            return VersionRecord.decode(bytes);
+        } catch (IllegalArgumentException e) {
+            throw new CorruptionException(gen.directory, "version record " + version + " is malformed: " + e.getMessage(), e);
+        }
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    @Override
+    public String backend() {
+        return StoreDirectory.BACKEND;
+    }
+
+    @Override
+    public String commitmentScheme() {
+        return Commitment.LTHASH16_BLAKE3;
+    }
+
+    @Override
+    public long initialVersion() {
+        ensureOpen();
+        return initialVersion;
+    }
+
+    @Override
+    public long latestVersion() {
+        return liveHead().latest().version();
+    }
+
+    @Override
+    public long oldestRetainedVersion() {
+        return liveHead().oldest();
+    }
+
+    @Override
+    public CommitInfo latest() {
+        return liveHead().latest();
+    }
+
+    @Override
+    public Optional<byte[]> get(byte[] key) {
+        Limits.checkKey(key);
+        return onHead(h -> {
+            try {
+                return Optional.ofNullable(h.gen().db.get(h.gen().state, key));
+            } catch (RocksDBException e) {
+                throw new StorageException("cannot read from " + h.gen().directory, e);
+            }
+        });
+    }
+
+    @Override
+    public StoreView view(long version) {
+        return openView(version);
+    }
+
+    FlatKvView openView(long version) {
+        while (true) {
+            Head h = liveHead();
+            Generation gen = h.gen();
+            try {
+                gen.acquire();
+            } catch (IllegalStateException e) {
+                if (head != h && !closed.get()) {
+                    continue; // replaced by an import between reading the head and acquiring it
+                }
+                throw e;
+            }
+            try {
+                FlatKvView view = FlatKvView.open(this, gen, version, initialVersion);
+                openResources.add(view);
+                if (closed.get()) {
+                    view.close();
+                    throw new IllegalStateException("store is closed");
+                }
+                return view;
+            } catch (RuntimeException e) {
+                gen.release();
+                throw e;
+            }
+        }
+    }
+
+    void forget(AutoCloseable resource) {
+        openResources.remove(resource);
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    @Override
+    public CommitInfo commit(ChangeSet changes, CommitMetadata metadata) {
+        java.util.Objects.requireNonNull(changes, "changes");
+        java.util.Objects.requireNonNull(metadata, "metadata");
+        writer.lock();
+        try {
+            Head h = liveHead();
+            Generation gen = h.gen();
+            long version = h.latest().version() == 0 ? initialVersion : h.latest().version() + 1;
+            List<Mutation> effective = changes.effective();
+            List<Change> diff = gen.read(() -> diff(gen, effective));
+            int[] delta = hasher.delta(diff);
+            byte[] lanes = LtHashLanes.add(h.lanes(), delta);
+            long keyCount = h.keyCount();
+            for (Change c : diff) {
+                keyCount += (c.after() != null ? 1 : 0) - (c.before() != null ? 1 : 0);
+            }
+            long oldest = oldestAfter(h.oldest(), version);
+            CommitInfo info = new CommitInfo(version, LtHashLanes.commitment(lanes), metadata);
+            long newKeyCount = keyCount;
+            gen.read(() -> {
+                try (WriteBatch batch = new WriteBatch()) {
+                    for (Change c : diff) {
+                        if (c.after() == null) {
+                            batch.delete(gen.state, c.key());
+                        } else {
+                            batch.put(gen.state, c.key(), c.after());
+                        }
+                        batch.put(gen.history, Keys.history(c.key(), version), Keys.prior(c.before()));
+                        batch.put(gen.changes, Keys.change(version, c.key()), new byte[0]);
+                    }
+                    batch.put(gen.versions, Keys.u64(version), new VersionRecord(lanes, newKeyCount, metadata).encode());
+                    batch.put(gen.meta, META_LATEST, Keys.u64(version));
+                    if (oldest != h.oldest()) {
+                        trim(gen, batch, h.oldest(), oldest);
+                        batch.put(gen.meta, META_OLDEST, Keys.u64(oldest));
+                    }
+                    gen.db.write(writeOptions, batch);
+                    return null;
+                } catch (RocksDBException e) {
+                    throw new StorageException("cannot commit version " + version + " in " + gen.directory, e);
+                }
+            });
+            head = new Head(gen, info, lanes, newKeyCount, oldest);
+            return info;
+        } finally {
+            writer.unlock();
+        }
+    }
+
+    /** The effective changes: every key whose value differs from its current one. */
+    private static List<Change> diff(Generation gen, List<Mutation> effective) {
+        if (effective.isEmpty()) {
+            return List.of();
+        }
+        List<byte[]> keys = new ArrayList<>(effective.size());
+        List<ColumnFamilyHandle> families = new ArrayList<>(effective.size());
+        for (Mutation m : effective) {
+            keys.add(m.key());
+            families.add(gen.state);
+        }
+        List<byte[]> before;
+        try {
+            before = gen.db.multiGetAsList(families, keys);
+        } catch (RocksDBException e) {
+            throw new StorageException("cannot read current values in " + gen.directory, e);
+        }
+        List<Change> diff = new ArrayList<>(effective.size());
+        for (int i = 0; i < keys.size(); i++) {
+            byte[] after = effective.get(i).value();
+            byte[] old = before.get(i);
+            if (old == null ? after == null : Arrays.equals(old, after)) {
+                continue;
+            }
+            diff.add(new Change(keys.get(i), old, after));
+        }
+        return diff;
+    }
+
+    /** The oldest retained version after committing {@code version}, keeping the window. */
+    private long oldestAfter(long currentOldest, long version) {
+        // Existing versions are 0 and initialVersion..version; the window keeps the newest ones.
+        long existing = 1 + (version - initialVersion + 1);
+        if (existing <= options.retainedVersions()) {
+            return currentOldest;
+        }
+        return Math.max(currentOldest, version - options.retainedVersions() + 1);
+    }
+
+    /**
+     * Adds to {@code batch} the deletes that release versions {@code [from, to)}: their records,
+     * and the history entries only they needed (those of versions {@code (from, to]}).
+     */
+    private static void trim(Generation gen, WriteBatch batch, long from, long to) throws RocksDBException {
+        try (ReadOptions ro = new ReadOptions(); RocksIterator it = gen.db.newIterator(gen.changes, ro)) {
+            byte[] end = Keys.u64(to + 1);
+            for (it.seek(Keys.u64(from + 1)); it.isValid(); it.next()) {
+                byte[] k = it.key();
+                if (Arrays.compareUnsigned(k, end) >= 0) {
+                    break;
+                }
+                long u = Keys.getU64(k, 0);
+                batch.delete(gen.history, Keys.history(Arrays.copyOfRange(k, 8, k.length), u));
+            }
+            it.status();
+            batch.deleteRange(gen.changes, Keys.u64(from + 1), end);
+        }
+        batch.deleteRange(gen.versions, Keys.u64(from), Keys.u64(to));
+    }
+
+    @Override
+    public void rollbackTo(long version) {
+        writer.lock();
+        try {
+            Head h = liveHead();
+            checkRetained(h, version);
+            long latest = h.latest().version();
+            if (version == latest) {
+                return;
+            }
+            Generation gen = h.gen();
+            Head rolledBack = gen.read(() -> {
+                try (WriteBatch batch = new WriteBatch();
+                     ReadOptions ro = new ReadOptions();
+                     RocksIterator it = gen.db.newIterator(gen.changes, ro)) {
+                    byte[] end = Keys.u64(latest + 1);
+                    Set<ByteBuffer> restored = new HashSet<>();
+                    // Ascending versions: the first change of a key after `version` holds its value at `version`.
+                    for (it.seek(Keys.u64(version + 1)); it.isValid(); it.next()) {
+                        byte[] k = it.key();
+                        if (Arrays.compareUnsigned(k, end) >= 0) {
+                            break;
+                        }
+                        long u = Keys.getU64(k, 0);
+                        byte[] key = Arrays.copyOfRange(k, 8, k.length);
+                        byte[] histKey = Keys.history(key, u);
+                        if (restored.add(ByteBuffer.wrap(key))) {
+                            byte[] prior = gen.db.get(gen.history, histKey);
+                            if (prior == null) {
+                                throw new CorruptionException(gen.directory, "missing history of version " + u);
+                            }
+                            byte[] value = decodePrior(gen, prior, u);
+                            if (value == null) {
+                                batch.delete(gen.state, key);
+                            } else {
+                                batch.put(gen.state, key, value);
+                            }
+                        }
+                        batch.delete(gen.history, histKey);
+                    }
+                    it.status();
+                    batch.deleteRange(gen.changes, Keys.u64(version + 1), end);
+                    batch.deleteRange(gen.versions, Keys.u64(version + 1), end);
+                    batch.put(gen.meta, META_LATEST, Keys.u64(version));
+                    VersionRecord record = decodeRecord(gen, required(gen, gen.versions, Keys.u64(version)), version);
+                    gen.db.write(syncedWrites, batch);
+                    CommitInfo info = new CommitInfo(version, LtHashLanes.commitment(record.lanes()), record.metadata());
+                    return new Head(gen, info, record.lanes(), record.keyCount(), h.oldest());
+                } catch (RocksDBException e) {
+                    throw new StorageException("cannot roll back to version " + version + " in " + gen.directory, e);
+                }
+            });
+            head = rolledBack;
+            LOG.info("flatkv rolled back dir={} from={} to={}", directory.root(), latest, version);
+        } finally {
+            writer.unlock();
+        }
+    }
+
+    static byte[] decodePrior(Generation gen, byte[] prior, long version) {
+        try {
+            return Keys.decodePrior(prior);
+        } catch (IllegalArgumentException e) {
+            throw new CorruptionException(gen.directory, "history entry of version " + version + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void pruneBefore(long version) {
+        writer.lock();
+        try {
+            Head h = liveHead();
+            checkRetained(h, version);
+            if (version <= h.oldest()) {
+                return;
+            }
+            Generation gen = h.gen();
+            gen.read(() -> {
+                try (WriteBatch batch = new WriteBatch()) {
+                    trim(gen, batch, h.oldest(), version);
+                    batch.put(gen.meta, META_OLDEST, Keys.u64(version));
+                    gen.db.write(syncedWrites, batch);
+                    return null;
+                } catch (RocksDBException e) {
+                    throw new StorageException("cannot prune before version " + version + " in " + gen.directory, e);
+                }
+            });
+            head = new Head(gen, h.latest(), h.lanes(), h.keyCount(), version);
+        } finally {
+            writer.unlock();
+        }
+    }
+
+    void checkRetained(Head h, long version) {
+        if (!isRetained(version, h.oldest(), h.latest().version(), initialVersion)) {
+            throw new VersionNotRetainedException(version, h.oldest(), h.latest().version());
+        }
+    }
+
+    static boolean isRetained(long version, long oldest, long latest, long initialVersion) {
+        return version >= oldest && version <= latest && (version == 0 || version >= initialVersion);
+    }
+
+    // ---------------------------------------------------------------- export / import
+
+    @Override
+    public StoreExport export(long version) {
+        return new FlatKvExport(openView(version));
+    }
+
+    @Override
+    public StoreExport exportLogical(long version) {
+        return export(version);
+    }
+
+    @Override
+    public CommitInfo importFrom(ImportSource source, ProgressListener progress) {
+        writer.lock();
+        try {
+            Head h = liveHead();
+            if (h.latest().version() != 0) {
+                throw new StoreNotEmptyException(h.latest().version());
+            }
+            return replace(h, source, progress);
+        } finally {
+            writer.unlock();
+        }
+    }
+
+    @Override
+    public CommitInfo replaceFrom(ImportSource source, ProgressListener progress) {
+        writer.lock();
+        try {
+            return replace(liveHead(), source, progress);
+        } finally {
+            writer.unlock();
+        }
+    }
+
+    private CommitInfo replace(Head h, ImportSource source, ProgressListener progress) {
+        checkCompatible(source);
+        CommitInfo expected = source.expected();
+        Path fresh = directory.newDataDirectory();
+        Generation gen = null;
+        boolean switched = false;
+        try {
+            gen = Generation.open(fresh);
+            SstImport.Result imported = SstImport.run(gen, fresh.resolve("ingest"), source, hasher, IMPORT_BATCH,
+                    progress == null ? ProgressListener.NONE : progress);
+            Commitment actual = LtHashLanes.commitment(imported.lanes());
+            if (!actual.equals(expected.commitment())) {
+                throw new CommitmentMismatchException(expected.version(), expected.commitment(), actual);
+            }
+            Generation g = gen;
+            gen.read(() -> {
+                try (WriteBatch batch = new WriteBatch()) {
+                    batch.put(g.meta, META_FORMAT, FORMAT);
+                    batch.put(g.meta, META_INITIAL, Keys.u64(initialVersion));
+                    batch.put(g.meta, META_LATEST, Keys.u64(expected.version()));
+                    batch.put(g.meta, META_OLDEST, Keys.u64(expected.version()));
+                    batch.put(g.versions, Keys.u64(expected.version()),
+                            new VersionRecord(imported.lanes(), imported.records(), expected.metadata()).encode());
+                    g.db.write(syncedWrites, batch);
+                    return null;
+                } catch (RocksDBException e) {
+                    throw new StorageException("cannot record the imported version in " + g.directory, e);
+                }
+            });
+            directory.switchTo(fresh);
+            switched = true;
+            Head old = h;
+            head = new Head(gen, expected, imported.lanes(), imported.records(), expected.version());
+            old.gen().retire();
+            old.gen().release();
+            LOG.info("flatkv imported dir={} version={} records={} commitment={}", directory.root(),
+                    expected.version(), imported.records(), actual.hex());
+            return expected;
+        } finally {
+            if (!switched) {
+                if (gen != null) {
+                    gen.release();
+                }
+                StoreDirectory.deleteTree(fresh);
+            }
+        }
+    }
+
+    private void checkCompatible(ImportSource source) {
+        if (!source.backend().equals(StoreDirectory.BACKEND)) {
+            throw new IncompatibleExportException("records come from backend '" + source.backend()
+                    + "'; flatkv imports only its own exports");
+        }
+        if (!source.recordKind().equals(StoreExport.KIND_KEY_VALUE)) {
+            throw new IncompatibleExportException("record kind '" + source.recordKind() + "'; flatkv imports "
+                    + StoreExport.KIND_KEY_VALUE);
+        }
+        if (!source.expected().commitment().scheme().equals(Commitment.LTHASH16_BLAKE3)) {
+            throw new IncompatibleExportException("commitment scheme '" + source.expected().commitment().scheme()
+                    + "'; flatkv commits with " + Commitment.LTHASH16_BLAKE3);
+        }
+        if (source.expected().version() < 1) {
+            throw new IncompatibleExportException("an export of version 0 holds nothing to import");
+        }
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("store is closed");
+        }
+    }
+
+    private Head liveHead() {
+        ensureOpen();
+        return head;
+    }
+
+    /** Runs a read on the current head, retrying once the head moved if an import retired it meanwhile. */
+    private <T> T onHead(Function<Head, T> read) {
+        while (true) {
+            Head h = liveHead();
+            try {
+                return h.gen().read(() -> read.apply(h));
+            } catch (IllegalStateException e) {
+                if (head == h || closed.get()) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        RuntimeException failure = null;
+        for (AutoCloseable r : List.copyOf(openResources)) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                failure = chain(failure, e);
+            }
+        }
+        writer.lock();
+        try {
+            hasher.close();
+            writeOptions.close();
+            syncedWrites.close();
+            head.gen().release();
+        } catch (RuntimeException e) {
+            failure = chain(failure, e);
+        } finally {
+            writer.unlock();
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static RuntimeException chain(RuntimeException first, Exception next) {
+        if (first == null) {
+            return next instanceof RuntimeException r ? r : new StorageException("close failed", next);
+        }
+        first.addSuppressed(next);
+        return first;
+    }
+
+    @Override
+    public String toString() {
+        return "FlatKvStore[" + directory.root() + "]";
+    }
+}

@@ -1,0 +1,215 @@
+package dev.keel.storage.flatkv;
+
+import dev.keel.storage.api.StorageException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+
+/**
+ * One open RocksDB data directory and its handles, shared by the store and every view, iterator
+ * and export opened on it.
+ *
+ * <p>Native handles must never be touched after they are closed (that crashes the JVM), so every
+ * use goes through {@link #read}: it holds a read lock and checks that the generation is open;
+ * {@link #release} closes the handles under the write lock once the last holder lets go. A
+ * replaced generation (after an import) stays open for the views still on it, and its directory
+ * is deleted when the last one closes. Thread-safe.
+ */
+final class Generation {
+    static final String CF_STATE = "state";
+    static final String CF_HISTORY = "hist";
+    static final String CF_CHANGES = "changes";
+    static final String CF_VERSIONS = "versions";
+
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    final Path directory;
+    final RocksDB db;
+    final ColumnFamilyHandle meta;
+    final ColumnFamilyHandle state;
+    final ColumnFamilyHandle history;
+    final ColumnFamilyHandle changes;
+    final ColumnFamilyHandle versions;
+
+    private final DBOptions dbOptions;
+    private final List<AutoCloseable> nativeOptions;
+    private final List<ColumnFamilyHandle> handles;
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private int holders = 1;
+    private boolean closed;
+    private volatile boolean retired;
+
+    private Generation(Path directory, RocksDB db, DBOptions dbOptions, List<AutoCloseable> nativeOptions,
+                       List<ColumnFamilyHandle> handles) {
+        this.directory = directory;
+        this.db = db;
+        this.dbOptions = dbOptions;
+        this.nativeOptions = nativeOptions;
+        this.handles = handles;
+        this.meta = handles.get(0);
+        this.state = handles.get(1);
+        this.history = handles.get(2);
+        this.changes = handles.get(3);
+        this.versions = handles.get(4);
+    }
+
+    /** Opens (creating if missing) the RocksDB database in {@code directory}; one holder: the caller. */
+    static Generation open(Path directory) {
+        DBOptions dbOptions = new DBOptions()
+                .setCreateIfMissing(true)
+                .setCreateMissingColumnFamilies(true)
+                .setMaxBackgroundJobs(2)
+                .setKeepLogFileNum(4);
+        List<AutoCloseable> nativeOptions = new ArrayList<>();
+        List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+        for (String name : List.of(new String(RocksDB.DEFAULT_COLUMN_FAMILY, java.nio.charset.StandardCharsets.UTF_8),
+                CF_STATE, CF_HISTORY, CF_CHANGES, CF_VERSIONS)) {
+            ColumnFamilyOptions options = new ColumnFamilyOptions();
+            nativeOptions.add(options);
+            if (name.equals(CF_STATE) || name.equals(CF_HISTORY)) {
+                // Point reads dominate both: bloom filters keep a miss from touching data blocks.
+                BloomFilter filter = new BloomFilter(10, false);
+                nativeOptions.add(filter);
+                options.setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(filter));
+                options.setWriteBufferSize(64L << 20);
+            }
+            descriptors.add(new ColumnFamilyDescriptor(name.getBytes(java.nio.charset.StandardCharsets.UTF_8), options));
+        }
+        List<ColumnFamilyHandle> handles = new ArrayList<>();
+        try {
+            RocksDB db = RocksDB.open(dbOptions, directory.toString(), descriptors, handles);
+            return new Generation(directory, db, dbOptions, nativeOptions, handles);
+        } catch (RocksDBException e) {
+            closeAll(nativeOptions);
+            dbOptions.close();
+            throw new StorageException("cannot open RocksDB in " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs {@code action} while the native handles are guaranteed open.
+     *
+     * @throws IllegalStateException if the generation was closed
+     */
+    <T> T read(Supplier<T> action) {
+        lock.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("store is closed");
+            }
+            return action.get();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Runs {@code action} with no native read in flight on this generation: for freeing a view's
+     * or iterator's handles while another thread might still be reading through them.
+     */
+    void exclusive(Runnable action) {
+        lock.writeLock().lock();
+        try {
+            if (!closed) {
+                action.run();
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Adds a holder (a view, iterator or export), keeping the handles open until it releases. */
+    void acquire() {
+        lock.writeLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("store is closed");
+            }
+            holders++;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Marks the generation replaced: its directory is deleted when the last holder releases. */
+    void retire() {
+        retired = true;
+    }
+
+    /** Drops one holder; the last one closes every handle (and deletes a retired directory). */
+    void release() {
+        boolean delete;
+        lock.writeLock().lock();
+        try {
+            if (closed || --holders > 0) {
+                return;
+            }
+            closed = true;
+            closeHandles();
+            delete = retired;
+        } finally {
+            lock.writeLock().unlock();
+        }
+        if (delete) {
+            StoreDirectory.deleteTree(directory);
+        }
+    }
+
+    boolean isClosed() {
+        lock.readLock().lock();
+        try {
+            return closed;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private void closeHandles() {
+        RuntimeException failure = null;
+        try {
+            db.syncWal();
+        } catch (RocksDBException e) {
+            failure = new StorageException("cannot sync the RocksDB log in " + directory, e);
+        }
+        for (ColumnFamilyHandle h : handles) {
+            h.close();
+        }
+        try {
+            db.closeE();
+        } catch (RocksDBException e) {
+            StorageException closing = new StorageException("cannot close RocksDB in " + directory, e);
+            if (failure == null) {
+                failure = closing;
+            } else {
+                failure.addSuppressed(closing);
+            }
+        }
+        closeAll(nativeOptions);
+        dbOptions.close();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static void closeAll(List<AutoCloseable> resources) {
+        for (AutoCloseable r : resources) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                throw new StorageException("cannot release RocksDB options", e);
+            }
+        }
+    }
+}
