@@ -124,7 +124,10 @@ public final class ChangeSet {
             return mutations.size();
         }
 
-        /** @return the immutable change set; the builder may be reused afterwards */
+        /**
+         * @return an immutable change set of every operation added so far; the builder keeps them,
+         *     so operations added afterwards extend the next change set it builds
+         */
         public ChangeSet build() {
             if (mutations.isEmpty()) {
                 return EMPTY;

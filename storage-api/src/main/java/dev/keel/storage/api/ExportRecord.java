@@ -21,7 +21,10 @@ import java.util.Objects;
  * @param height the node height (0 for leaves and key-value records)
  */
 public record ExportRecord(byte[] key, byte[] value, long version, int height) {
-    /** @throws NullPointerException if the key is null */
+    /**
+     * @throws NullPointerException if the key is null
+     * @throws IllegalArgumentException if the height or version is negative
+     */
     public ExportRecord {
         key = Objects.requireNonNull(key, "key").clone();
         value = value == null ? null : value.clone();
@@ -33,7 +36,8 @@ public record ExportRecord(byte[] key, byte[] value, long version, int height) {
     /**
      * @param key the key
      * @param value the value
-     * @return a key-value record
+     * @return a key-value record (limits are checked by the importing store, which reports a
+     *     violation as {@link IncompatibleExportException})
      */
     public static ExportRecord keyValue(byte[] key, byte[] value) {
         return new ExportRecord(key, Objects.requireNonNull(value, "value"), 0, 0);

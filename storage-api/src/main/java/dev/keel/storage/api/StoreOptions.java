@@ -13,7 +13,8 @@ import java.util.Objects;
  * <p>Immutable and thread-safe.
  *
  * @param initialVersion the version number of the first commit (cosmos/iavl's meaning); at least 1
- * @param retainedVersions how many recent versions stay readable through {@code view}; at least 1
+ * @param retainedVersions how many recent versions stay readable through {@code view}; at least 1.
+ *     Opening never prunes: a smaller window takes effect at the next commit
  * @param sync whether each commit is forced to stable storage before it returns
  * @param hashThreads threads used to hash a large commit; at least 1
  * @param backendProperties backend-specific settings, documented by each backend

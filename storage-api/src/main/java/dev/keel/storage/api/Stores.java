@@ -38,21 +38,43 @@ public final class Stores {
      */
     public static StoreProvider provider(String backend) {
         List<String> names = new ArrayList<>();
-        for (StoreProvider p : ServiceLoader.load(StoreProvider.class, Stores.class.getClassLoader())) {
+        List<Throwable> broken = new ArrayList<>();
+        for (StoreProvider p : providers(broken)) {
             if (p.name().equals(backend)) {
                 return p;
             }
             names.add(p.name());
         }
-        throw new UnknownBackendException(backend, names);
+        UnknownBackendException e = new UnknownBackendException(backend, names);
+        broken.forEach(e::addSuppressed);
+        throw e;
     }
 
-    /** @return the names of every backend on the class path, in discovery order */
+    /**
+     * @return the names of every backend that loads, in discovery order (a provider that fails to
+     *     load is left out rather than hiding the others)
+     */
     public static List<String> backends() {
         List<String> names = new ArrayList<>();
-        for (StoreProvider p : ServiceLoader.load(StoreProvider.class, Stores.class.getClassLoader())) {
+        for (StoreProvider p : providers(new ArrayList<>())) {
             names.add(p.name());
         }
         return List.copyOf(names);
+    }
+
+    /** Loads every provider; one that fails to load is recorded in {@code broken}, not thrown. */
+    private static List<StoreProvider> providers(List<Throwable> broken) {
+        List<StoreProvider> found = new ArrayList<>();
+        var it = ServiceLoader.load(StoreProvider.class, Stores.class.getClassLoader()).iterator();
+        while (true) {
+            try {
+                if (!it.hasNext()) {
+                    return found;
+                }
+                found.add(it.next());
+            } catch (java.util.ServiceConfigurationError e) {
+                broken.add(e);
+            }
+        }
     }
 }
