@@ -74,6 +74,9 @@ public final class Stores {
                 found.add(it.next());
             } catch (java.util.ServiceConfigurationError e) {
                 broken.add(e);
+                if (broken.size() > 64) {
+                    return found; // a broken configuration file may fail on every call
+                }
             }
         }
     }
