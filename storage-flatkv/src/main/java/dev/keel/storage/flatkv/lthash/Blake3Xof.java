@@ -7,24 +7,28 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * BLAKE3 in hash mode (no key, no derived key) cut down to what {@link LtHash16} needs: up to
+ * BLAKE3 in hash mode (no key, no key derivation) cut down to what {@link LtHash16} needs: up to
  * the first {@value #MAX_OUTPUT_BYTES} bytes of extended output (XOF) and the plain 32-byte hash,
- * for inputs of any length that fits in Java arrays.
+ * for inputs of any length an array can hold.
  *
  * <p>Promises: every output is bit-identical to the BLAKE3 specification's, for every input
- * length (single chunk, or a full tree of chunks and parent nodes). The LtHash element methods
- * hash the serialisation {@code u32le(len key) ‖ key ‖ u32le(len value) ‖ value} without
- * building it as one array.
+ * length (a single chunk, or a tree of chunks and parent nodes). {@link #elementHash} hashes the
+ * LtHash16 serialisation {@code u32le(len key) ‖ key ‖ u32le(len value) ‖ value} without building
+ * it as one array.
  *
- * <p>Why a specialised implementation: an LtHash16 element hash is 2,048 bytes of XOF output,
- * that is 32 output blocks of the root node, and each block is an independent compression that
- * differs only in its counter. A general streaming digest pays per-block buffering and copying
- * on every one of them; here the root node is kept as words and compressed 32 times in a tight
- * loop, and the words go straight into LtHash lanes without becoming bytes.
+ * <p>Why a specialised implementation: an LtHash16 element hash is 2,048 bytes of output, that is
+ * 32 output blocks of the root node, and the 32 blocks are independent compressions of the same
+ * chaining value and message block that differ only in the counter. A streaming digest runs them
+ * one after the other through its buffers; here they run side by side, the state of compression
+ * {@code t} being element {@code t} of sixteen 32-int rows, so every step of the round function is
+ * one short loop over 32 ints that the JIT compiles to SIMD instructions. The words then go
+ * straight into LtHash lanes without becoming bytes. The blocks before the root (one per 64 input
+ * bytes) are inherently sequential and use a plain scalar compression.
  *
- * <p>Thread-safety: <b>not thread-safe</b>. An instance reuses its scratch buffers (about 5 KiB)
- * on every call and allocates nothing after construction, so each thread needs its own
- * instance. Instances hold no reference to caller arrays after a call returns.
+ * <p>Thread-safety: <b>not thread-safe</b>. An instance reuses about 5 KiB of scratch space on
+ * every call and allocates nothing after construction (except the arrays that the convenience
+ * method {@link #hash(byte[])} returns), so each thread needs its own instance. An instance keeps
+ * no reference to a caller's array after a call returns.
  */
 public final class Blake3Xof {
 
@@ -39,8 +43,11 @@ public final class Blake3Xof {
 
     private static final int BLOCK_LEN = 64;
     private static final int CHUNK_LEN = 1024;
-    private static final int MAX_OUTPUT_BLOCKS = MAX_OUTPUT_BYTES / BLOCK_LEN;
-    // Chunks of a Java-addressable input stay below 2^33, so the stack never exceeds 34 CVs.
+    private static final int OUTPUT_BLOCKS = MAX_OUTPUT_BYTES / BLOCK_LEN;
+    // Up to this many output blocks one-at-a-time compressions are cheaper than the wide path.
+    private static final int MAX_SCALAR_OUTPUT_BLOCKS = 4;
+    // A message is at most two arrays plus 8 bytes (< 2^32 bytes, < 2^22 chunks), so the CV
+    // stack never holds more than 23 entries.
     private static final int MAX_STACK_DEPTH = 64;
 
     private static final int CHUNK_START = 1;
@@ -58,6 +65,9 @@ public final class Blake3Xof {
     private static final int IV7 = 0x5BE0CD19;
     private static final int[] IV = {IV0, IV1, IV2, IV3, IV4, IV5, IV6, IV7};
 
+    /** Message word order of each of the 7 rounds: round r applies the permutation r times. */
+    private static final int[][] SCHEDULE = messageSchedule();
+
     private static final VarHandle INT_LE =
             MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
@@ -67,15 +77,17 @@ public final class Blake3Xof {
     private final int[] cv = new int[16];
     private final int[] cvStack = new int[8 * MAX_STACK_DEPTH];
 
-    // The node whose output is the root (a chunk's last block or the top parent), kept as
-    // words so the output blocks can be produced without going through bytes.
+    // The node whose output is the root (a chunk's last block, or the top parent), kept as words
+    // so that its output blocks can be produced without going through bytes.
     private final int[] rootCv = new int[8];
     private final int[] rootBlock = new int[16];
     private long rootCounter;
     private int rootBlockLen;
     private int rootFlags;
 
-    private final int[] outWords = new int[MAX_OUTPUT_BLOCKS * 16];
+    // Row k (wide[32k, 32k + 32)) holds state word k of the 32 output compressions.
+    private final int[] wide = new int[16 * OUTPUT_BLOCKS];
+    private final int[] sharedColumns = new int[16];
 
     // The message as up to four slices (length prefixes and payloads) read in order, so the
     // LtHash serialisation is never concatenated into a fresh array.
@@ -94,7 +106,8 @@ public final class Blake3Xof {
 
     /**
      * Writes the first {@code outLen} bytes of the BLAKE3 extended output of
-     * {@code input[off, off + len)} to {@code out[outOff, outOff + outLen)}.
+     * {@code input[off, off + len)} to {@code out[outOff, outOff + outLen)}. Shorter outputs are
+     * prefixes of longer ones, as in BLAKE3.
      *
      * @throws IndexOutOfBoundsException if a range is outside its array
      * @throws IllegalArgumentException if {@code outLen} is negative or above {@value #MAX_OUTPUT_BYTES}
@@ -108,13 +121,11 @@ public final class Blake3Xof {
         Objects.checkFromIndexSize(outOff, outLen, out.length);
         try {
             setPlainMessage(input, off, len);
-            int blocks = (outLen + BLOCK_LEN - 1) / BLOCK_LEN;
             reduceToRoot(len);
-            emitRootBlocks(blocks);
-            writeBytes(out, outOff, outLen);
         } finally {
             releaseMessage();
         }
+        writeOutput(out, outOff, outLen);
     }
 
     /**
@@ -127,7 +138,7 @@ public final class Blake3Xof {
         xof(input, off, len, out, outOff, HASH_BYTES);
     }
 
-    /** Returns the 32-byte BLAKE3 hash of {@code input}. Allocates the result. */
+    /** Returns the 32-byte BLAKE3 hash of {@code input} in a new array. */
     public byte[] hash(byte[] input) {
         byte[] out = new byte[HASH_BYTES];
         hash(input, 0, input.length, out, 0);
@@ -139,31 +150,32 @@ public final class Blake3Xof {
      * BLAKE3 extended output of {@code u32le(len key) ‖ key ‖ u32le(len value) ‖ value} — to
      * {@code out[outOff, outOff + 2048)}. Empty keys and values are hashed like any other.
      *
+     * <p>To fold element hashes into a running sum, {@link LtHash16#add(byte[], byte[])} and
+     * {@link #addElementHash(byte[], byte[], int[])} are faster: they never produce these bytes.
+     *
      * @throws IndexOutOfBoundsException if the output range is outside {@code out}
      */
     public void elementHash(byte[] key, byte[] value, byte[] out, int outOff) {
         Objects.checkFromIndexSize(outOff, MAX_OUTPUT_BYTES, out.length);
-        computeElementHash(key, value);
-        writeBytes(out, outOff, MAX_OUTPUT_BYTES);
+        hashElementToRoot(key, value);
+        writeOutput(out, outOff, MAX_OUTPUT_BYTES);
     }
 
     /**
      * Adds the element hash of {@code (key, value)}, read as 1,024 little-endian uint16, to
-     * {@code lanes[0, 1024)} lane by lane. The lanes are plain ints that wrap: only their low
-     * 16 bits are meaningful, so a worker can sum many element hashes into one accumulator and
-     * reduce mod 2^16 once (see {@link LtHash16#addLanes(int[])}).
+     * {@code lanes[0, 1024)} lane by lane, lane {@code i} being bytes {@code 2i} and {@code 2i + 1}
+     * of {@link #elementHash}. The lanes are plain ints that wrap: only their low 16 bits are
+     * meaningful, so a worker can sum many element hashes into its own accumulator and reduce
+     * mod 2^16 once, for instance with {@link LtHash16#addLanes(int[])}.
+     *
+     * <p>Summing into an {@link LtHash16} per worker ({@link LtHash16#add(byte[], byte[])}, then
+     * {@link LtHash16#add(LtHash16)}) is faster: it keeps lanes in the order the hash produces them
+     * instead of scattering each output word into this array's order.
      *
      * @throws IllegalArgumentException if {@code lanes} has fewer than 1,024 elements
      */
     public void addElementHash(byte[] key, byte[] value, int[] lanes) {
-        checkLanes(lanes);
-        computeElementHash(key, value);
-        int[] w = outWords;
-        for (int i = 0; i < w.length; i++) {
-            int word = w[i];
-            lanes[2 * i] += word & 0xFFFF;
-            lanes[2 * i + 1] += word >>> 16;
-        }
+        foldIntoLanes(key, value, lanes, 0);
     }
 
     /**
@@ -173,31 +185,75 @@ public final class Blake3Xof {
      * @throws IllegalArgumentException if {@code lanes} has fewer than 1,024 elements
      */
     public void subtractElementHash(byte[] key, byte[] value, int[] lanes) {
-        checkLanes(lanes);
-        computeElementHash(key, value);
-        int[] w = outWords;
-        for (int i = 0; i < w.length; i++) {
-            int word = w[i];
-            lanes[2 * i] -= word & 0xFFFF;
-            lanes[2 * i + 1] -= word >>> 16;
+        foldIntoLanes(key, value, lanes, -1);
+    }
+
+    /**
+     * Adds (or, with {@code subtract}, subtracts) the element hash of {@code (key, value)} to
+     * {@code slots}, lane {@code i} being at {@code slots[slotOf(i)]}. Slots are plain ints that
+     * wrap: only their low 16 bits are meaningful.
+     *
+     * @throws IllegalArgumentException if {@code slots} does not have exactly 1,024 elements
+     */
+    void accumulateElementHash(byte[] key, byte[] value, boolean subtract, int[] slots) {
+        if (slots.length != LANES) {
+            throw new IllegalArgumentException("expected " + LANES + " slots, got " + slots.length);
+        }
+        hashElementToRoot(key, value);
+        computeWideOutput();
+        if (subtract) {
+            subtractWideOutput(slots);
+        } else {
+            addWideOutput(slots);
         }
     }
 
-    private static void checkLanes(int[] lanes) {
+    /** Folds into natural lane order; {@code negate} is 0 to add and -1 to subtract. */
+    private void foldIntoLanes(byte[] key, byte[] value, int[] lanes, int negate) {
         if (lanes.length < LANES) {
             throw new IllegalArgumentException(
                     "lanes must hold at least " + LANES + " elements, got " + lanes.length);
         }
+        hashElementToRoot(key, value);
+        computeWideOutput();
+        int[] s = wide;
+        int[] h = rootCv;
+        // Output word k of block t is row k, element t; it becomes lanes 32t + 2k and 32t + 2k + 1.
+        // (x ^ negate) - negate is x or -x without a branch in the loop.
+        for (int t = 0; t < OUTPUT_BLOCKS; t++) {
+            int base = 32 * t;
+            for (int k = 0; k < 8; k++) {
+                int upper = s[32 * (k + 8) + t];
+                int lower = s[32 * k + t] ^ upper;
+                upper ^= h[k];
+                lanes[base + 2 * k] += ((lower & 0xFFFF) ^ negate) - negate;
+                lanes[base + 2 * k + 1] += ((lower >>> 16) ^ negate) - negate;
+                lanes[base + 16 + 2 * k] += ((upper & 0xFFFF) ^ negate) - negate;
+                lanes[base + 17 + 2 * k] += ((upper >>> 16) ^ negate) - negate;
+            }
+        }
     }
 
-    private void computeElementHash(byte[] key, byte[] value) {
+    private void hashElementToRoot(byte[] key, byte[] value) {
         try {
             setElementMessage(key, value);
             reduceToRoot(8L + key.length + value.length);
-            emitRootBlocks(MAX_OUTPUT_BLOCKS);
         } finally {
             releaseMessage();
         }
+    }
+
+    /**
+     * Where {@link #accumulateElementHash} keeps lane {@code lane} (lane = little-endian uint16
+     * number {@code lane} of the 2,048-byte output). Output block {@code t}, word {@code k}, half
+     * {@code h} is lane {@code 32t + 2k + h}; it is kept at slot {@code 64k + 32h + t} so that
+     * folding a block's words into the slots is a run of contiguous, vectorisable adds.
+     */
+    static int slotOf(int lane) {
+        int t = lane >>> 5;
+        int k = (lane >>> 1) & 15;
+        int half = lane & 1;
+        return 64 * k + 32 * half + t;
     }
 
     private void setPlainMessage(byte[] input, int off, int len) {
@@ -216,10 +272,7 @@ public final class Blake3Xof {
         segments[1] = key;
         segments[2] = valueLengthLe;
         segments[3] = value;
-        segmentOffsets[0] = 0;
-        segmentOffsets[1] = 0;
-        segmentOffsets[2] = 0;
-        segmentOffsets[3] = 0;
+        Arrays.fill(segmentOffsets, 0);
         segmentLengths[0] = 4;
         segmentLengths[1] = key.length;
         segmentLengths[2] = 4;
@@ -229,7 +282,7 @@ public final class Blake3Xof {
         cursorPosition = 0;
     }
 
-    // Drops the references so a long-lived hasher does not keep a caller's 16 MiB value alive.
+    // Drops the references so that a long-lived hasher does not keep a caller's 16 MiB value alive.
     private void releaseMessage() {
         Arrays.fill(segments, null);
         segmentCount = 0;
@@ -239,9 +292,6 @@ public final class Blake3Xof {
     private void gather(byte[] dst, int n) {
         int filled = 0;
         while (filled < n) {
-            if (cursorSegment >= segmentCount) {
-                throw new IllegalStateException("message shorter than its declared length");
-            }
             int available = segmentLengths[cursorSegment] - cursorPosition;
             if (available == 0) {
                 cursorSegment++;
@@ -258,18 +308,19 @@ public final class Blake3Xof {
 
     /**
      * Reads the whole message ({@code total} bytes) and leaves the root node in
-     * {@code rootCv/rootBlock/rootBlockLen/rootFlags}, ready for output.
+     * {@code rootCv, rootBlock, rootBlockLen, rootFlags}, ready for output.
      */
     private void reduceToRoot(long total) {
         long chunks = total == 0 ? 1 : (total + CHUNK_LEN - 1) / CHUNK_LEN;
         int depth = 0;
-        // Every chunk but the last is known not to be the root, so it collapses to a CV at once.
+        // Every chunk but the last is followed by more input, so it is not the root and collapses
+        // to its chaining value at once.
         for (long c = 0; c < chunks - 1; c++) {
             gather(chunk, CHUNK_LEN);
-            chunkChainingValue(c);
+            fullChunkChainingValue(c);
             System.arraycopy(cv, 0, cvStack, 8 * depth, 8);
             depth++;
-            // A subtree is complete for each trailing zero bit of the number of chunks so far.
+            // Each trailing zero bit of the number of chunks so far completes one subtree.
             for (long done = c + 1; (done & 1) == 0; done >>>= 1) {
                 depth--;
                 mergeIntoParent(8 * (depth - 1));
@@ -290,8 +341,8 @@ public final class Blake3Xof {
         rootCounter = counter;
         rootBlockLen = lastLen - (lastBlocks - 1) * BLOCK_LEN;
         rootFlags = CHUNK_END | (lastBlocks == 1 ? CHUNK_START : 0);
-        // With more than one chunk, the last chunk is the right edge of the tree: fold it into
-        // the pending left subtrees, the last fold being the root parent.
+        // With several chunks the last one is the right edge of the tree: fold it into the
+        // pending left subtrees from the bottom up; the last parent formed is the root.
         while (depth > 0) {
             compress(rootCv, 0, rootBlock, rootCounter, rootBlockLen, rootFlags, cv, 0);
             depth--;
@@ -304,8 +355,8 @@ public final class Blake3Xof {
         }
     }
 
-    /** Leaves the chaining value of the full chunk in {@code chunk} (index {@code c}) in cv[0, 8). */
-    private void chunkChainingValue(long c) {
+    /** Leaves the chaining value of the full chunk number {@code c}, held in {@code chunk}, in cv[0, 8). */
+    private void fullChunkChainingValue(long c) {
         System.arraycopy(IV, 0, cv, 0, 8);
         int last = CHUNK_LEN / BLOCK_LEN - 1;
         for (int b = 0; b <= last; b++) {
@@ -315,28 +366,47 @@ public final class Blake3Xof {
         }
     }
 
-    /** Replaces the CVs at cvStack[off, off + 16) (left, right) by their parent's CV at off. */
+    /** Replaces the CVs at cvStack[off, off + 16) (left, then right) by their parent's CV at off. */
     private void mergeIntoParent(int off) {
         System.arraycopy(cvStack, off, block, 0, 16);
         compress(IV, 0, block, 0, BLOCK_LEN, PARENT, cv, 0);
         System.arraycopy(cv, 0, cvStack, off, 8);
     }
 
-    /** Fills outWords[0, 16 * blocks) with the root node's first output blocks. */
-    private void emitRootBlocks(int blocks) {
-        int flags = rootFlags | ROOT;
+    /** Writes the root node's first {@code outLen} output bytes. */
+    private void writeOutput(byte[] out, int outOff, int outLen) {
+        int blocks = (outLen + BLOCK_LEN - 1) / BLOCK_LEN;
+        if (blocks <= MAX_SCALAR_OUTPUT_BLOCKS) {
+            int flags = rootFlags | ROOT;
+            for (int t = 0; t < blocks; t++) {
+                compress(rootCv, 0, rootBlock, t, rootBlockLen, flags, block, 0);
+                int n = Math.min(BLOCK_LEN, outLen - t * BLOCK_LEN);
+                writeBlock(block, 0, 1, out, outOff + t * BLOCK_LEN, n);
+            }
+            return;
+        }
+        computeWideOutput();
+        // Feed-forward into the rows, in place, to turn states into output words.
+        for (int k = 0; k < 8; k++) {
+            for (int t = 0; t < OUTPUT_BLOCKS; t++) {
+                wide[32 * k + t] ^= wide[32 * (k + 8) + t];
+                wide[32 * (k + 8) + t] ^= rootCv[k];
+            }
+        }
         for (int t = 0; t < blocks; t++) {
-            compress(rootCv, 0, rootBlock, t, rootBlockLen, flags, outWords, 16 * t);
+            int n = Math.min(BLOCK_LEN, outLen - t * BLOCK_LEN);
+            writeBlock(wide, t, OUTPUT_BLOCKS, out, outOff + t * BLOCK_LEN, n);
         }
     }
 
-    private void writeBytes(byte[] out, int outOff, int outLen) {
-        int whole = outLen >>> 2;
-        for (int i = 0; i < whole; i++) {
-            INT_LE.set(out, outOff + 4 * i, outWords[i]);
+    /** Writes the first {@code n} bytes of the 16 words words[first + stride * k], little-endian. */
+    private static void writeBlock(int[] words, int first, int stride, byte[] out, int off, int n) {
+        int whole = n >>> 2;
+        for (int k = 0; k < whole; k++) {
+            INT_LE.set(out, off + 4 * k, words[first + stride * k]);
         }
-        for (int i = whole * 4; i < outLen; i++) {
-            out[outOff + i] = (byte) (outWords[i >>> 2] >>> (8 * (i & 3)));
+        for (int i = whole * 4; i < n; i++) {
+            out[off + i] = (byte) (words[first + stride * (i >>> 2)] >>> (8 * (i & 3)));
         }
     }
 
@@ -347,8 +417,296 @@ public final class Blake3Xof {
     }
 
     /**
-     * The BLAKE3 compression function with its full 16-word output. {@code out} may be the
-     * same array region as {@code h} (chaining in place), and nothing else.
+     * Runs the 32 root output compressions (counters 0 to 31) side by side, leaving their final
+     * states, before the feed-forward, in the rows of {@code wide}.
+     */
+    private void computeWideOutput() {
+        int[] s = wide;
+        int[] m = rootBlock;
+        int[] c = sharedColumns;
+        System.arraycopy(rootCv, 0, c, 0, 8);
+        c[8] = IV0;
+        c[9] = IV1;
+        c[10] = IV2;
+        c[11] = IV3;
+        c[12] = 0;
+        c[13] = 0;
+        c[14] = rootBlockLen;
+        c[15] = rootFlags | ROOT;
+        // The counter (word 12) only enters column 0 of the first round: columns 1 to 3 of that
+        // half-round are the same for all 32 blocks, so they are computed once.
+        int[] first = SCHEDULE[0];
+        scalarG(c, 1, 5, 9, 13, m[first[2]], m[first[3]]);
+        scalarG(c, 2, 6, 10, 14, m[first[4]], m[first[5]]);
+        scalarG(c, 3, 7, 11, 15, m[first[6]], m[first[7]]);
+        for (int k = 0; k < 16; k++) {
+            Arrays.fill(s, 32 * k, 32 * k + 32, c[k]);
+        }
+        for (int t = 0; t < OUTPUT_BLOCKS; t++) {
+            s[32 * 12 + t] = t;
+        }
+        for (int r = 0; r < 7; r++) {
+            wideRound(s, m, SCHEDULE[r], r == 0);
+        }
+    }
+
+    /**
+     * One round on all 32 compressions at once: each G is a loop over the 32 elements of its four
+     * rows. Row offsets are constants and the loop bound is fixed, the shape the JIT's superword
+     * pass compiles to vector instructions. In the first round the caller has already applied
+     * the three columns that do not depend on the counter.
+     */
+    private static void wideRound(int[] s, int[] m, int[] x, boolean firstRound) {
+        int mx0 = m[x[0]];
+        int my0 = m[x[1]];
+        int mx1 = m[x[2]];
+        int my1 = m[x[3]];
+        int mx2 = m[x[4]];
+        int my2 = m[x[5]];
+        int mx3 = m[x[6]];
+        int my3 = m[x[7]];
+        int mx4 = m[x[8]];
+        int my4 = m[x[9]];
+        int mx5 = m[x[10]];
+        int my5 = m[x[11]];
+        int mx6 = m[x[12]];
+        int my6 = m[x[13]];
+        int mx7 = m[x[14]];
+        int my7 = m[x[15]];
+        // column G(0, 4, 8, 12)
+        for (int t = 0; t < OUTPUT_BLOCKS; t++) {
+            int va = s[0 + t];
+            int vb = s[128 + t];
+            int vc = s[256 + t];
+            int vd = s[384 + t];
+            va += vb + mx0;
+            vd = Integer.rotateRight(vd ^ va, 16);
+            vc += vd;
+            vb = Integer.rotateRight(vb ^ vc, 12);
+            va += vb + my0;
+            vd = Integer.rotateRight(vd ^ va, 8);
+            vc += vd;
+            vb = Integer.rotateRight(vb ^ vc, 7);
+            s[0 + t] = va;
+            s[128 + t] = vb;
+            s[256 + t] = vc;
+            s[384 + t] = vd;
+        }
+        // column G(1, 5, 9, 13)
+        if (!firstRound) {
+            for (int t = 0; t < OUTPUT_BLOCKS; t++) {
+                int va = s[32 + t];
+                int vb = s[160 + t];
+                int vc = s[288 + t];
+                int vd = s[416 + t];
+                va += vb + mx1;
+                vd = Integer.rotateRight(vd ^ va, 16);
+                vc += vd;
+                vb = Integer.rotateRight(vb ^ vc, 12);
+                va += vb + my1;
+                vd = Integer.rotateRight(vd ^ va, 8);
+                vc += vd;
+                vb = Integer.rotateRight(vb ^ vc, 7);
+                s[32 + t] = va;
+                s[160 + t] = vb;
+                s[288 + t] = vc;
+                s[416 + t] = vd;
+            }
+        // column G(2, 6, 10, 14)
+            for (int t = 0; t < OUTPUT_BLOCKS; t++) {
+                int va = s[64 + t];
+                int vb = s[192 + t];
+                int vc = s[320 + t];
+                int vd = s[448 + t];
+                va += vb + mx2;
+                vd = Integer.rotateRight(vd ^ va, 16);
+                vc += vd;
+                vb = Integer.rotateRight(vb ^ vc, 12);
+                va += vb + my2;
+                vd = Integer.rotateRight(vd ^ va, 8);
+                vc += vd;
+                vb = Integer.rotateRight(vb ^ vc, 7);
+                s[64 + t] = va;
+                s[192 + t] = vb;
+                s[320 + t] = vc;
+                s[448 + t] = vd;
+            }
+        // column G(3, 7, 11, 15)
+            for (int t = 0; t < OUTPUT_BLOCKS; t++) {
+                int va = s[96 + t];
+                int vb = s[224 + t];
+                int vc = s[352 + t];
+                int vd = s[480 + t];
+                va += vb + mx3;
+                vd = Integer.rotateRight(vd ^ va, 16);
+                vc += vd;
+                vb = Integer.rotateRight(vb ^ vc, 12);
+                va += vb + my3;
+                vd = Integer.rotateRight(vd ^ va, 8);
+                vc += vd;
+                vb = Integer.rotateRight(vb ^ vc, 7);
+                s[96 + t] = va;
+                s[224 + t] = vb;
+                s[352 + t] = vc;
+                s[480 + t] = vd;
+            }
+        }
+        // diagonal G(0, 5, 10, 15)
+        for (int t = 0; t < OUTPUT_BLOCKS; t++) {
+            int va = s[0 + t];
+            int vb = s[160 + t];
+            int vc = s[320 + t];
+            int vd = s[480 + t];
+            va += vb + mx4;
+            vd = Integer.rotateRight(vd ^ va, 16);
+            vc += vd;
+            vb = Integer.rotateRight(vb ^ vc, 12);
+            va += vb + my4;
+            vd = Integer.rotateRight(vd ^ va, 8);
+            vc += vd;
+            vb = Integer.rotateRight(vb ^ vc, 7);
+            s[0 + t] = va;
+            s[160 + t] = vb;
+            s[320 + t] = vc;
+            s[480 + t] = vd;
+        }
+        // diagonal G(1, 6, 11, 12)
+        for (int t = 0; t < OUTPUT_BLOCKS; t++) {
+            int va = s[32 + t];
+            int vb = s[192 + t];
+            int vc = s[352 + t];
+            int vd = s[384 + t];
+            va += vb + mx5;
+            vd = Integer.rotateRight(vd ^ va, 16);
+            vc += vd;
+            vb = Integer.rotateRight(vb ^ vc, 12);
+            va += vb + my5;
+            vd = Integer.rotateRight(vd ^ va, 8);
+            vc += vd;
+            vb = Integer.rotateRight(vb ^ vc, 7);
+            s[32 + t] = va;
+            s[192 + t] = vb;
+            s[352 + t] = vc;
+            s[384 + t] = vd;
+        }
+        // diagonal G(2, 7, 8, 13)
+        for (int t = 0; t < OUTPUT_BLOCKS; t++) {
+            int va = s[64 + t];
+            int vb = s[224 + t];
+            int vc = s[256 + t];
+            int vd = s[416 + t];
+            va += vb + mx6;
+            vd = Integer.rotateRight(vd ^ va, 16);
+            vc += vd;
+            vb = Integer.rotateRight(vb ^ vc, 12);
+            va += vb + my6;
+            vd = Integer.rotateRight(vd ^ va, 8);
+            vc += vd;
+            vb = Integer.rotateRight(vb ^ vc, 7);
+            s[64 + t] = va;
+            s[224 + t] = vb;
+            s[256 + t] = vc;
+            s[416 + t] = vd;
+        }
+        // diagonal G(3, 4, 9, 14)
+        for (int t = 0; t < OUTPUT_BLOCKS; t++) {
+            int va = s[96 + t];
+            int vb = s[128 + t];
+            int vc = s[288 + t];
+            int vd = s[448 + t];
+            va += vb + mx7;
+            vd = Integer.rotateRight(vd ^ va, 16);
+            vc += vd;
+            vb = Integer.rotateRight(vb ^ vc, 12);
+            va += vb + my7;
+            vd = Integer.rotateRight(vd ^ va, 8);
+            vc += vd;
+            vb = Integer.rotateRight(vb ^ vc, 7);
+            s[96 + t] = va;
+            s[128 + t] = vb;
+            s[288 + t] = vc;
+            s[448 + t] = vd;
+        }
+    }
+
+    private static void scalarG(int[] v, int a, int b, int c, int d, int mx, int my) {
+        v[a] += v[b] + mx;
+        v[d] = Integer.rotateRight(v[d] ^ v[a], 16);
+        v[c] += v[d];
+        v[b] = Integer.rotateRight(v[b] ^ v[c], 12);
+        v[a] += v[b] + my;
+        v[d] = Integer.rotateRight(v[d] ^ v[a], 8);
+        v[c] += v[d];
+        v[b] = Integer.rotateRight(v[b] ^ v[c], 7);
+    }
+
+    private void addWideOutput(int[] slots) {
+        int[] s = wide;
+        for (int k = 0; k < 8; k++) {
+            int lo = 32 * k;
+            int hi = 32 * (k + 8);
+            int slot = 64 * k;
+            for (int t = 0; t < OUTPUT_BLOCKS; t++) {
+                int w = s[lo + t] ^ s[hi + t];
+                slots[slot + t] += w & 0xFFFF;
+                slots[slot + 32 + t] += w >>> 16;
+            }
+        }
+        for (int k = 8; k < 16; k++) {
+            int row = 32 * k;
+            int h = rootCv[k - 8];
+            int slot = 64 * k;
+            for (int t = 0; t < OUTPUT_BLOCKS; t++) {
+                int w = s[row + t] ^ h;
+                slots[slot + t] += w & 0xFFFF;
+                slots[slot + 32 + t] += w >>> 16;
+            }
+        }
+    }
+
+    private void subtractWideOutput(int[] slots) {
+        int[] s = wide;
+        for (int k = 0; k < 8; k++) {
+            int lo = 32 * k;
+            int hi = 32 * (k + 8);
+            int slot = 64 * k;
+            for (int t = 0; t < OUTPUT_BLOCKS; t++) {
+                int w = s[lo + t] ^ s[hi + t];
+                slots[slot + t] -= w & 0xFFFF;
+                slots[slot + 32 + t] -= w >>> 16;
+            }
+        }
+        for (int k = 8; k < 16; k++) {
+            int row = 32 * k;
+            int h = rootCv[k - 8];
+            int slot = 64 * k;
+            for (int t = 0; t < OUTPUT_BLOCKS; t++) {
+                int w = s[row + t] ^ h;
+                slots[slot + t] -= w & 0xFFFF;
+                slots[slot + 32 + t] -= w >>> 16;
+            }
+        }
+    }
+
+    private static int[][] messageSchedule() {
+        int[] permutation = {2, 6, 3, 10, 7, 0, 4, 13, 1, 11, 12, 5, 9, 14, 15, 8};
+        int[][] schedule = new int[7][16];
+        for (int i = 0; i < 16; i++) {
+            schedule[0][i] = i;
+        }
+        for (int r = 1; r < 7; r++) {
+            for (int i = 0; i < 16; i++) {
+                schedule[r][i] = schedule[r - 1][permutation[i]];
+            }
+        }
+        return schedule;
+    }
+
+    /**
+     * The BLAKE3 compression function with its full 16-word output, for one block at a time.
+     * Written out round by round (the schedule resolved into the variable names) because this
+     * is the sequential part of every hash. {@code out} may be the very words of {@code h}
+     * (chaining in place), and may not otherwise overlap it.
      */
     private static void compress(int[] h, int hOff, int[] m, long counter, int blockLen, int flags,
                                  int[] out, int outOff) {
