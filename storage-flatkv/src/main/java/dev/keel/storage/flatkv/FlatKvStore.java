@@ -31,6 +31,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ReadOptions;
@@ -81,6 +82,12 @@ final class FlatKvStore implements VersionedStore {
     private final WriteOptions writeOptions;
     private final WriteOptions syncedWrites;
     private final ReentrantLock writer = new ReentrantLock();
+    /**
+     * Makes a write's data and its head visible together: held exclusively around
+     * "write batch + publish head", shared by reads of the latest version, so a read never sees
+     * data of a version {@link #latestVersion()} does not report yet.
+     */
+    private final ReentrantReadWriteLock visibility = new ReentrantReadWriteLock();
     private final Set<AutoCloseable> openResources = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Head head;
@@ -182,11 +189,13 @@ final class FlatKvStore implements VersionedStore {
 
     @Override
     public String backend() {
+        ensureOpen();
         return StoreDirectory.BACKEND;
     }
 
     @Override
     public String commitmentScheme() {
+        ensureOpen();
         return Commitment.LTHASH16_BLAKE3;
     }
 
@@ -270,74 +279,100 @@ final class FlatKvStore implements VersionedStore {
             Head h = liveHead();
             Generation gen = h.gen();
             long version = h.latest().version() == 0 ? initialVersion : h.latest().version() + 1;
-            List<Mutation> effective = changes.effective();
-            List<Change> diff = gen.read(() -> diff(gen, effective));
-            int[] delta = hasher.delta(diff);
-            byte[] lanes = LtHashLanes.add(h.lanes(), delta);
-            long keyCount = h.keyCount();
-            for (Change c : diff) {
-                keyCount += (c.after() != null ? 1 : 0) - (c.before() != null ? 1 : 0);
-            }
             long oldest = oldestAfter(h.oldest(), version);
-            CommitInfo info = new CommitInfo(version, LtHashLanes.commitment(lanes), metadata);
-            long newKeyCount = keyCount;
-            gen.read(() -> {
-                try (WriteBatch batch = new WriteBatch()) {
-                    for (Change c : diff) {
-                        if (c.after() == null) {
-                            batch.delete(gen.state, c.key());
-                        } else {
-                            batch.put(gen.state, c.key(), c.after());
-                        }
-                        batch.put(gen.history, Keys.history(c.key(), version), Keys.prior(c.before()));
-                        batch.put(gen.changes, Keys.change(version, c.key()), new byte[0]);
-                    }
-                    batch.put(gen.versions, Keys.u64(version), new VersionRecord(lanes, newKeyCount, metadata).encode());
-                    batch.put(gen.meta, META_LATEST, Keys.u64(version));
-                    if (oldest != h.oldest()) {
-                        trim(gen, batch, h.oldest(), oldest);
-                        batch.put(gen.meta, META_OLDEST, Keys.u64(oldest));
-                    }
-                    gen.db.write(writeOptions, batch);
-                    return null;
-                } catch (RocksDBException e) {
-                    throw new StorageException("cannot commit version " + version + " in " + gen.directory, e);
-                }
-            });
-            head = new Head(gen, info, lanes, newKeyCount, oldest);
-            return info;
+            // No Generation.read here: the writer lock alone keeps the generation open (close and
+            // replace take it too), and taking the generation's lock before the visibility lock
+            // would invert the order readers use.
+            return writeVersion(h, version, oldest, changes.effective(), metadata).latest();
         } finally {
             writer.unlock();
         }
     }
 
-    /** The effective changes: every key whose value differs from its current one. */
-    private static List<Change> diff(Generation gen, List<Mutation> effective) {
-        if (effective.isEmpty()) {
-            return List.of();
-        }
-        List<byte[]> keys = new ArrayList<>(effective.size());
-        List<ColumnFamilyHandle> families = new ArrayList<>(effective.size());
+    /**
+     * Writes one version. The hashing of new entries starts first and runs on the pool while this
+     * thread reads the old values; the hashing of old entries then runs while this thread builds
+     * the write batch. A put of an unchanged value adds and subtracts the same element hash, so
+     * the delta needs no special case for it; only the batch skips it.
+     */
+    private Head writeVersion(Head h, long version, long oldest, List<Mutation> effective, CommitMetadata metadata) {
+        Generation gen = h.gen();
+        int n = effective.size();
+        List<byte[]> keys = new ArrayList<>(n);
+        List<byte[]> putKeys = new ArrayList<>(n);
+        List<byte[]> putValues = new ArrayList<>(n);
+        List<byte[]> afters = new ArrayList<>(n);
         for (Mutation m : effective) {
-            keys.add(m.key());
-            families.add(gen.state);
+            byte[] key = m.key();
+            byte[] value = m.value();
+            keys.add(key);
+            afters.add(value);
+            if (value != null) {
+                putKeys.add(key);
+                putValues.add(value);
+            }
         }
-        List<byte[]> before;
+        CommitHasher.Job added = hasher.start(putKeys, putValues, false);
+        List<byte[]> befores = n == 0 ? List.of() : readCurrent(gen, keys);
+        List<byte[]> oldKeys = new ArrayList<>(n);
+        List<byte[]> oldValues = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            if (befores.get(i) != null) {
+                oldKeys.add(keys.get(i));
+                oldValues.add(befores.get(i));
+            }
+        }
+        CommitHasher.Job removed = hasher.start(oldKeys, oldValues, true);
+        try (WriteBatch batch = new WriteBatch()) {
+            long keyCount = h.keyCount();
+            byte[] empty = new byte[0];
+            for (int i = 0; i < n; i++) {
+                byte[] key = keys.get(i);
+                byte[] before = befores.get(i);
+                byte[] after = afters.get(i);
+                if (before == null ? after == null : Arrays.equals(before, after)) {
+                    continue;
+                }
+                if (after == null) {
+                    batch.delete(gen.state, key);
+                    keyCount--;
+                } else {
+                    batch.put(gen.state, key, after);
+                    if (before == null) {
+                        keyCount++;
+                    }
+                }
+                batch.put(gen.history, Keys.history(key, version), Keys.prior(before));
+                batch.put(gen.changes, Keys.change(version, key), empty);
+            }
+            if (oldest != h.oldest()) {
+                trim(gen, batch, h.oldest(), oldest);
+                batch.put(gen.meta, META_OLDEST, Keys.u64(oldest));
+            }
+            int[] delta = added.join();
+            CommitHasher.sum(delta, removed.join());
+            byte[] lanes = LtHashLanes.add(h.lanes(), delta);
+            CommitInfo info = new CommitInfo(version, LtHashLanes.commitment(lanes), metadata);
+            batch.put(gen.versions, Keys.u64(version), new VersionRecord(lanes, keyCount, metadata).encode());
+            batch.put(gen.meta, META_LATEST, Keys.u64(version));
+            Head next = new Head(gen, info, lanes, keyCount, oldest);
+            publish(gen, writeOptions, batch, next);
+            return next;
+        } catch (RocksDBException e) {
+            // Joining first keeps no hashing task running on data the caller may reuse.
+            added.join();
+            removed.join();
+            throw new StorageException("cannot commit version " + version + " in " + gen.directory, e);
+        }
+    }
+
+    private static List<byte[]> readCurrent(Generation gen, List<byte[]> keys) {
+        List<ColumnFamilyHandle> families = java.util.Collections.nCopies(keys.size(), gen.state);
         try {
-            before = gen.db.multiGetAsList(families, keys);
+            return gen.db.multiGetAsList(families, keys);
         } catch (RocksDBException e) {
             throw new StorageException("cannot read current values in " + gen.directory, e);
         }
-        List<Change> diff = new ArrayList<>(effective.size());
-        for (int i = 0; i < keys.size(); i++) {
-            byte[] after = effective.get(i).value();
-            byte[] old = before.get(i);
-            if (old == null ? after == null : Arrays.equals(old, after)) {
-                continue;
-            }
-            diff.add(new Change(keys.get(i), old, after));
-        }
-        return diff;
     }
 
     /** The oldest retained version after committing {@code version}, keeping the window. */
@@ -382,48 +417,45 @@ final class FlatKvStore implements VersionedStore {
                 return;
             }
             Generation gen = h.gen();
-            Head rolledBack = gen.read(() -> {
-                try (WriteBatch batch = new WriteBatch();
-                     ReadOptions ro = new ReadOptions();
-                     RocksIterator it = gen.db.newIterator(gen.changes, ro)) {
-                    byte[] end = Keys.u64(latest + 1);
-                    Set<ByteBuffer> restored = new HashSet<>();
-                    // Ascending versions: the first change of a key after `version` holds its value at `version`.
-                    for (it.seek(Keys.u64(version + 1)); it.isValid(); it.next()) {
-                        byte[] k = it.key();
-                        if (Arrays.compareUnsigned(k, end) >= 0) {
-                            break;
-                        }
-                        long u = Keys.getU64(k, 0);
-                        byte[] key = Arrays.copyOfRange(k, 8, k.length);
-                        byte[] histKey = Keys.history(key, u);
-                        if (restored.add(ByteBuffer.wrap(key))) {
-                            byte[] prior = gen.db.get(gen.history, histKey);
-                            if (prior == null) {
-                                throw new CorruptionException(gen.directory, "missing history of version " + u);
-                            }
-                            byte[] value = decodePrior(gen, prior, u);
-                            if (value == null) {
-                                batch.delete(gen.state, key);
-                            } else {
-                                batch.put(gen.state, key, value);
-                            }
-                        }
-                        batch.delete(gen.history, histKey);
+            try (WriteBatch batch = new WriteBatch();
+                 ReadOptions ro = new ReadOptions();
+                 RocksIterator it = gen.db.newIterator(gen.changes, ro)) {
+                byte[] end = Keys.u64(latest + 1);
+                Set<ByteBuffer> restored = new HashSet<>();
+                // Ascending versions: the first change of a key after `version` holds its value at `version`.
+                for (it.seek(Keys.u64(version + 1)); it.isValid(); it.next()) {
+                    byte[] k = it.key();
+                    if (Arrays.compareUnsigned(k, end) >= 0) {
+                        break;
                     }
-                    it.status();
-                    batch.deleteRange(gen.changes, Keys.u64(version + 1), end);
-                    batch.deleteRange(gen.versions, Keys.u64(version + 1), end);
-                    batch.put(gen.meta, META_LATEST, Keys.u64(version));
-                    VersionRecord record = decodeRecord(gen, required(gen, gen.versions, Keys.u64(version)), version);
-                    gen.db.write(syncedWrites, batch);
-                    CommitInfo info = new CommitInfo(version, LtHashLanes.commitment(record.lanes()), record.metadata());
-                    return new Head(gen, info, record.lanes(), record.keyCount(), h.oldest());
-                } catch (RocksDBException e) {
-                    throw new StorageException("cannot roll back to version " + version + " in " + gen.directory, e);
+                    long u = Keys.getU64(k, 0);
+                    byte[] key = Arrays.copyOfRange(k, 8, k.length);
+                    byte[] histKey = Keys.history(key, u);
+                    if (restored.add(ByteBuffer.wrap(key))) {
+                        byte[] prior = gen.db.get(gen.history, histKey);
+                        if (prior == null) {
+                            throw new CorruptionException(gen.directory, "missing history of version " + u);
+                        }
+                        byte[] value = decodePrior(gen, prior, u);
+                        if (value == null) {
+                            batch.delete(gen.state, key);
+                        } else {
+                            batch.put(gen.state, key, value);
+                        }
+                    }
+                    batch.delete(gen.history, histKey);
                 }
-            });
-            head = rolledBack;
+                it.status();
+                batch.deleteRange(gen.changes, Keys.u64(version + 1), end);
+                batch.deleteRange(gen.versions, Keys.u64(version + 1), end);
+                batch.put(gen.meta, META_LATEST, Keys.u64(version));
+                VersionRecord record = decodeRecord(gen, required(gen, gen.versions, Keys.u64(version)), version);
+                CommitInfo info = new CommitInfo(version, LtHashLanes.commitment(record.lanes()), record.metadata());
+                Head next = new Head(gen, info, record.lanes(), record.keyCount(), h.oldest());
+                publish(gen, syncedWrites, batch, next);
+            } catch (RocksDBException e) {
+                throw new StorageException("cannot roll back to version " + version + " in " + gen.directory, e);
+            }
             LOG.info("flatkv rolled back dir={} from={} to={}", directory.root(), latest, version);
         } finally {
             writer.unlock();
@@ -448,17 +480,13 @@ final class FlatKvStore implements VersionedStore {
                 return;
             }
             Generation gen = h.gen();
-            gen.read(() -> {
-                try (WriteBatch batch = new WriteBatch()) {
-                    trim(gen, batch, h.oldest(), version);
-                    batch.put(gen.meta, META_OLDEST, Keys.u64(version));
-                    gen.db.write(syncedWrites, batch);
-                    return null;
-                } catch (RocksDBException e) {
-                    throw new StorageException("cannot prune before version " + version + " in " + gen.directory, e);
-                }
-            });
-            head = new Head(gen, h.latest(), h.lanes(), h.keyCount(), version);
+            try (WriteBatch batch = new WriteBatch()) {
+                trim(gen, batch, h.oldest(), version);
+                batch.put(gen.meta, META_OLDEST, Keys.u64(version));
+                publish(gen, syncedWrites, batch, new Head(gen, h.latest(), h.lanes(), h.keyCount(), version));
+            } catch (RocksDBException e) {
+                throw new StorageException("cannot prune before version " + version + " in " + gen.directory, e);
+            }
         } finally {
             writer.unlock();
         }
@@ -542,7 +570,12 @@ final class FlatKvStore implements VersionedStore {
             directory.switchTo(fresh);
             switched = true;
             Head old = h;
-            head = new Head(gen, expected, imported.lanes(), imported.records(), expected.version());
+            visibility.writeLock().lock();
+            try {
+                head = new Head(gen, expected, imported.lanes(), imported.records(), expected.version());
+            } finally {
+                visibility.writeLock().unlock();
+            }
             old.gen().retire();
             old.gen().release();
             LOG.info("flatkv imported dir={} version={} records={} commitment={}", directory.root(),
@@ -593,13 +626,29 @@ final class FlatKvStore implements VersionedStore {
     private <T> T onHead(Function<Head, T> read) {
         while (true) {
             Head h = liveHead();
+            visibility.readLock().lock();
             try {
-                return h.gen().read(() -> read.apply(h));
+                h = liveHead();
+                Head current = h;
+                return h.gen().read(() -> read.apply(current));
             } catch (IllegalStateException e) {
                 if (head == h || closed.get()) {
                     throw e;
                 }
+            } finally {
+                visibility.readLock().unlock();
             }
+        }
+    }
+
+    /** Writes a batch and publishes the head it produces, visible to readers together. */
+    private void publish(Generation gen, WriteOptions options, WriteBatch batch, Head next) throws RocksDBException {
+        visibility.writeLock().lock();
+        try {
+            gen.db.write(options, batch);
+            head = next;
+        } finally {
+            visibility.writeLock().unlock();
         }
     }
 

@@ -99,7 +99,7 @@ final class SstImport {
                     writer.close();
                 }
             }
-            CommitHasher.sum(lanes, hasher.delta(batch));
+            CommitHasher.sum(lanes, hasher.hash(batch));
             while (!pending.isEmpty()) {
                 CommitHasher.sum(lanes, CommitHasher.await(pending.poll()));
             }
