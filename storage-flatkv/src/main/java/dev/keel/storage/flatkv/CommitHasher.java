@@ -160,7 +160,7 @@ final class CommitHasher implements AutoCloseable {
         return lanes;
     }
 
-    static int[] await(Future<int[]> part) {
+    static <T> T await(Future<T> part) {
         try {
             return part.get();
         } catch (InterruptedException e) {

@@ -49,8 +49,8 @@ import org.slf4j.LoggerFactory;
  * <h2>Layout</h2>
  * One RocksDB database per data directory (see {@link StoreDirectory}), with column families
  * {@code state} (key → value at the latest version), {@code hist} (a key's value before version
- * {@code u}, keyed {@code escaped(key) ‖ u}), {@code changes} (which keys version {@code u}
- * changed, keyed {@code u ‖ key}), {@code versions} (per retained version: LtHash lanes, key count,
+ * {@code u}, keyed {@code escaped(key) ‖ u}), {@code changes} (the keys version {@code u}
+ * changed, one entry per version), {@code versions} (per retained version: LtHash lanes, key count,
  * metadata) and {@code default} (store-wide settings and the latest/oldest version numbers).
  * A commit writes all of it in one {@link WriteBatch}, so a crash leaves the old version or the
  * new one. A historical read at {@code v} is the value recorded in {@code hist} for the first
@@ -108,7 +108,7 @@ final class FlatKvStore implements VersionedStore {
         Generation gen;
         if (current == null) {
             Path fresh = directory.newDataDirectory();
-            gen = Generation.open(fresh);
+            gen = Generation.open(fresh, blockCacheBytes(options));
             try {
                 initialise(gen, options.initialVersion());
                 directory.switchTo(fresh);
@@ -118,7 +118,7 @@ final class FlatKvStore implements VersionedStore {
                 throw e;
             }
         } else {
-            gen = Generation.open(current);
+            gen = Generation.open(current, blockCacheBytes(options));
             directory.deleteAllExcept(current);
         }
         try {
@@ -129,6 +129,22 @@ final class FlatKvStore implements VersionedStore {
         } catch (RuntimeException e) {
             gen.release();
             throw e;
+        }
+    }
+
+    /** Backend property: the block cache of {@code state} and {@code hist}, in MiB (default 256). */
+    static final String BLOCK_CACHE_MIB = "flatkv.block-cache-mib";
+
+    static long blockCacheBytes(StoreOptions options) {
+        String value = options.backendProperties().getOrDefault(BLOCK_CACHE_MIB, "256");
+        try {
+            long mib = Long.parseLong(value.trim());
+            if (mib < 1 || mib > (1L << 20)) {
+                throw new NumberFormatException("out of range");
+            }
+            return mib << 20;
+        } catch (NumberFormatException e) {
+            throw new StoreConfigurationException(BLOCK_CACHE_MIB + " must be 1.." + (1L << 20) + " MiB, got '" + value + "'");
         }
     }
 
@@ -325,7 +341,7 @@ final class FlatKvStore implements VersionedStore {
         CommitHasher.Job removed = hasher.start(oldKeys, oldValues, true);
         try (WriteBatch batch = new WriteBatch()) {
             long keyCount = h.keyCount();
-            byte[] empty = new byte[0];
+            List<byte[]> changed = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 byte[] key = keys.get(i);
                 byte[] before = befores.get(i);
@@ -343,7 +359,10 @@ final class FlatKvStore implements VersionedStore {
                     }
                 }
                 batch.put(gen.history, Keys.history(key, version), Keys.prior(before));
-                batch.put(gen.changes, Keys.change(version, key), empty);
+                changed.add(key);
+            }
+            if (!changed.isEmpty()) {
+                batch.put(gen.changes, Keys.u64(version), Keys.changedKeys(changed));
             }
             if (oldest != h.oldest()) {
                 trim(gen, batch, h.oldest(), oldest);
@@ -398,12 +417,22 @@ final class FlatKvStore implements VersionedStore {
                     break;
                 }
                 long u = Keys.getU64(k, 0);
-                batch.delete(gen.history, Keys.history(Arrays.copyOfRange(k, 8, k.length), u));
+                for (byte[] key : changedKeys(gen, it.value(), u)) {
+                    batch.delete(gen.history, Keys.history(key, u));
+                }
+                batch.delete(gen.changes, k);
             }
             it.status();
-            batch.deleteRange(gen.changes, Keys.u64(from + 1), end);
         }
         batch.deleteRange(gen.versions, Keys.u64(from), Keys.u64(to));
+    }
+
+    private static List<byte[]> changedKeys(Generation gen, byte[] encoded, long version) {
+        try {
+            return Keys.decodeChangedKeys(encoded);
+        } catch (IllegalArgumentException e) {
+            throw new CorruptionException(gen.directory, "changes entry of version " + version + ": " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -429,24 +458,25 @@ final class FlatKvStore implements VersionedStore {
                         break;
                     }
                     long u = Keys.getU64(k, 0);
-                    byte[] key = Arrays.copyOfRange(k, 8, k.length);
-                    byte[] histKey = Keys.history(key, u);
-                    if (restored.add(ByteBuffer.wrap(key))) {
-                        byte[] prior = gen.db.get(gen.history, histKey);
-                        if (prior == null) {
-                            throw new CorruptionException(gen.directory, "missing history of version " + u);
+                    for (byte[] key : changedKeys(gen, it.value(), u)) {
+                        byte[] histKey = Keys.history(key, u);
+                        if (restored.add(ByteBuffer.wrap(key))) {
+                            byte[] prior = gen.db.get(gen.history, histKey);
+                            if (prior == null) {
+                                throw new CorruptionException(gen.directory, "missing history of version " + u);
+                            }
+                            byte[] value = decodePrior(gen, prior, u);
+                            if (value == null) {
+                                batch.delete(gen.state, key);
+                            } else {
+                                batch.put(gen.state, key, value);
+                            }
                         }
-                        byte[] value = decodePrior(gen, prior, u);
-                        if (value == null) {
-                            batch.delete(gen.state, key);
-                        } else {
-                            batch.put(gen.state, key, value);
-                        }
+                        batch.delete(gen.history, histKey);
                     }
-                    batch.delete(gen.history, histKey);
+                    batch.delete(gen.changes, k);
                 }
                 it.status();
-                batch.deleteRange(gen.changes, Keys.u64(version + 1), end);
                 batch.deleteRange(gen.versions, Keys.u64(version + 1), end);
                 batch.put(gen.meta, META_LATEST, Keys.u64(version));
                 VersionRecord record = decodeRecord(gen, required(gen, gen.versions, Keys.u64(version)), version);
@@ -545,7 +575,7 @@ final class FlatKvStore implements VersionedStore {
         Generation gen = null;
         boolean switched = false;
         try {
-            gen = Generation.open(fresh);
+            gen = Generation.open(fresh, blockCacheBytes(options));
             SstImport.Result imported = SstImport.run(gen, fresh.resolve("ingest"), source, hasher, IMPORT_BATCH,
                     progress == null ? ProgressListener.NONE : progress);
             Commitment actual = LtHashLanes.commitment(imported.lanes());

@@ -1,6 +1,8 @@
 package dev.keel.storage.flatkv;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Byte layouts of the keys in the history column families.
@@ -9,8 +11,8 @@ import java.util.Arrays;
  * {@code 00 FF}, then a {@code 00 01} terminator) keeps RocksDB's bytewise order equal to the
  * order of the raw keys and makes an escaped key never a prefix of another, so a seek to
  * {@code escaped(key) ‖ u64be(v + 1)} lands on the first change of exactly that key after
- * {@code v}. {@code changes} keys are {@code u64be(version) ‖ key}, so one version's changes are a
- * contiguous range. Stateless and thread-safe.
+ * {@code v}. {@code changes} keys are {@code u64be(version)}, their values the list of keys that
+ * version changed. Stateless and thread-safe.
  */
 final class Keys {
     private Keys() {
@@ -103,12 +105,48 @@ final class Keys {
         return getU64(hist, hist.length - 8);
     }
 
-    /** @return {@code u64be(version) ‖ key} */
-    static byte[] change(long version, byte[] key) {
-        byte[] out = new byte[8 + key.length];
-        putU64(out, 0, version);
-        System.arraycopy(key, 0, out, 8, key.length);
+    /**
+     * Encodes the keys one version changed, the value of its {@code changes} entry:
+     * {@code (u32be length ‖ key)*}. One entry per version, rather than one per key, keeps a
+     * commit's write batch to two entries per changed key plus the state itself.
+     */
+    static byte[] changedKeys(List<byte[]> keys) {
+        int size = 0;
+        for (byte[] k : keys) {
+            size += 4 + k.length;
+        }
+        byte[] out = new byte[size];
+        int off = 0;
+        for (byte[] k : keys) {
+            int n = k.length;
+            out[off] = (byte) (n >>> 24);
+            out[off + 1] = (byte) (n >>> 16);
+            out[off + 2] = (byte) (n >>> 8);
+            out[off + 3] = (byte) n;
+            System.arraycopy(k, 0, out, off + 4, n);
+            off += 4 + n;
+        }
         return out;
+    }
+
+    /** @return the keys of a {@code changes} entry; throws on a malformed one */
+    static List<byte[]> decodeChangedKeys(byte[] encoded) {
+        List<byte[]> keys = new ArrayList<>();
+        int off = 0;
+        while (off < encoded.length) {
+            if (encoded.length - off < 4) {
+                throw new IllegalArgumentException("truncated key length at offset " + off);
+            }
+            int n = ((encoded[off] & 0xFF) << 24) | ((encoded[off + 1] & 0xFF) << 16)
+                    | ((encoded[off + 2] & 0xFF) << 8) | (encoded[off + 3] & 0xFF);
+            off += 4;
+            if (n <= 0 || n > encoded.length - off) {
+                throw new IllegalArgumentException("key length " + n + " out of bounds at offset " + (off - 4));
+            }
+            keys.add(Arrays.copyOfRange(encoded, off, off + n));
+            off += n;
+        }
+        return keys;
     }
 
     /** Prior-value encoding in {@code hist}: {@code 00} absent, {@code 01 ‖ value} present. */

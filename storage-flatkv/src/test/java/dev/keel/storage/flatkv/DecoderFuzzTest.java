@@ -107,5 +107,10 @@ class DecoderFuzzTest {
         } catch (IllegalArgumentException expected) {
             // the typed rejection
         }
+        try {
+            assertArrayEquals(input, Keys.changedKeys(Keys.decodeChangedKeys(input)), "a decoded key list re-encodes to its input");
+        } catch (IllegalArgumentException expected) {
+            // the typed rejection
+        }
     }
 }

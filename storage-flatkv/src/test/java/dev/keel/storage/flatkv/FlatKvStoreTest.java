@@ -174,6 +174,13 @@ class FlatKvStoreTest {
     }
 
     @Test
+    void invalidBlockCacheSizeIsAConfigurationError() {
+        StoreOptions options = StoreOptions.defaults().withBackendProperties(java.util.Map.of("flatkv.block-cache-mib", "lots"));
+        StoreConfigurationException e = assertThrows(StoreConfigurationException.class, () -> Stores.open("flatkv", dir, options));
+        assertTrue(e.getMessage().contains("flatkv.block-cache-mib"), e.getMessage());
+    }
+
+    @Test
     void directoryOfAnotherBackendIsRefused() throws IOException {
         Files.writeString(dir.resolve("STORE"), "backend=tree\nformat=1\n");
         assertThrows(StoreConfigurationException.class, () -> open(dir));
