@@ -37,7 +37,8 @@ public interface StoreView extends AutoCloseable {
     Optional<byte[]> get(byte[] key);
 
     /**
-     * Iterates the keys in {@code [fromInclusive, toExclusive)} in {@link KeyValue#KEY_ORDER}.
+     * Iterates the keys in {@code [fromInclusive, toExclusive)} in {@link KeyValue#KEY_ORDER}; an
+     * empty range (from at or after to) yields nothing.
      *
      * @param fromInclusive first key, or {@code null} for the start of the key space
      * @param toExclusive bound, or {@code null} for the end of the key space

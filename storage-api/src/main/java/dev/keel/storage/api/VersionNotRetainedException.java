@@ -21,7 +21,7 @@ public class VersionNotRetainedException extends KeelException {
      * @param latest the latest committed version
      */
     public VersionNotRetainedException(long requested, long oldestRetained, long latest) {
-        super("version " + requested + " is not retained (retained: " + oldestRetained + ".." + latest + ")");
+        super("version " + requested + " is not retained (oldest retained " + oldestRetained + ", latest " + latest + ")");
         this.requested = requested;
         this.oldestRetained = oldestRetained;
         this.latest = latest;

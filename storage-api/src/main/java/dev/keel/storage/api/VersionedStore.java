@@ -8,9 +8,15 @@ import java.util.Optional;
  * <h2>Versions</h2>
  * Version 0 is the empty store. The first commit creates version {@link StoreOptions#initialVersion}
  * (1 unless the genesis configuration says otherwise); each later commit creates the next number.
- * A crash at any point leaves either the old or the new version, never a mix. The store keeps the
- * last {@link StoreOptions#retainedVersions} versions readable through {@link #view(long)}; any
- * other version is a {@link VersionNotRetainedException}, never silently another one.
+ * A crash at any point leaves either the old or the new version, never a mix.
+ *
+ * <h2>Retained versions</h2>
+ * The versions that exist are 0 and {@code initialVersion..latestVersion()}. After each commit the
+ * store keeps the {@link StoreOptions#retainedVersions} most recent of them readable through
+ * {@link #view(long)}; {@link #pruneBefore} releases more, and a released version stays released
+ * (later commits never bring it back). {@link #oldestRetainedVersion()} is the oldest readable
+ * one. Any other version, including the numbers between 0 and the initial version that never
+ * existed, is a {@link VersionNotRetainedException}, never silently another version.
  *
  * <h2>Keys and values</h2>
  * Keys are non-empty byte strings of at most 64 KiB, values byte strings of 0 B to 16 MiB; the
@@ -127,7 +133,8 @@ public interface VersionedStore extends AutoCloseable {
     StoreExport exportLogical(long version);
 
     /**
-     * Rebuilds an exported version in this empty store and verifies its commitment.
+     * Rebuilds an exported version in this empty store (latest version 0, including after a
+     * rollback to 0) and verifies its commitment.
      *
      * @param source the records and the version they must rebuild
      * @param progress receives records done and {@link ImportSource#recordCount()}
@@ -143,7 +150,8 @@ public interface VersionedStore extends AutoCloseable {
      * Replaces the whole live state by an exported version: the records are imported into a fresh
      * directory, verified, and switched in atomically (an fsynced {@code CURRENT} pointer), so a
      * crash leaves the old state or the new one. Views opened before stay on the old state until
-     * closed.
+     * closed. The imported version may be lower than the live one (a node moved back to a
+     * snapshot); the next commit follows the imported version.
      *
      * @param source the records and the version they must rebuild
      * @param progress receives records done and {@link ImportSource#recordCount()}
