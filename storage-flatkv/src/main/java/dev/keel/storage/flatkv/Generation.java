@@ -14,6 +14,7 @@ import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompressionType;
 import org.rocksdb.LRUCache;
 import org.rocksdb.DBOptions;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 
@@ -79,7 +80,10 @@ final class Generation {
                 .setMaxBackgroundJobs(2)
                 .setKeepLogFileNum(4)
                 // The WAL write of one batch and the memtable insert of the previous one overlap.
-                .setEnablePipelinedWrite(true);
+                .setEnablePipelinedWrite(true)
+                // Bounds what a reopen after a crash replays: column families holding the oldest
+                // log data are flushed once the logs pass this size.
+                .setMaxTotalWalSize(256L << 20);
         List<AutoCloseable> nativeOptions = new ArrayList<>();
         LRUCache cache = new LRUCache(blockCacheBytes);
         nativeOptions.add(cache);
@@ -192,6 +196,12 @@ final class Generation {
         RuntimeException failure = null;
         try {
             db.syncWal();
+            if (!retired) {
+                // A clean close leaves nothing in the log to replay, so the next open is fast.
+                try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+                    db.flush(flush, handles);
+                }
+            }
         } catch (RocksDBException e) {
             failure = new StorageException("cannot sync the RocksDB log in " + directory, e);
         }

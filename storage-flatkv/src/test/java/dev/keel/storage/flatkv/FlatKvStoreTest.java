@@ -174,6 +174,23 @@ class FlatKvStoreTest {
     }
 
     @Test
+    void cleanCloseLeavesNoLogToReplay() throws IOException {
+        try (VersionedStore store = open(dir)) {
+            for (int v = 0; v < 50; v++) {
+                store.commit(ChangeSet.builder().put(b("k" + v), b("v" + v)).build(), CommitMetadata.EMPTY);
+            }
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            long logBytes = files.filter(p -> p.getFileName().toString().endsWith(".log"))
+                    .mapToLong(p -> p.toFile().length()).sum();
+            assertEquals(0, logBytes, "a clean close flushes the memtables, so reopening replays nothing");
+        }
+        try (VersionedStore store = open(dir)) {
+            assertEquals(50, store.latestVersion());
+        }
+    }
+
+    @Test
     void invalidBlockCacheSizeIsAConfigurationError() {
         StoreOptions options = StoreOptions.defaults().withBackendProperties(java.util.Map.of("flatkv.block-cache-mib", "lots"));
         StoreConfigurationException e = assertThrows(StoreConfigurationException.class, () -> Stores.open("flatkv", dir, options));
