@@ -93,7 +93,8 @@ public class CommitThroughputBenchmark {
     public static class FlatKv {
         @Param({"1000000"})
         public int preload;
-        @Param({"false"})
+        /** false: the engine's setting (its log makes commits replayable); true: a store used alone. */
+        @Param({"false", "true"})
         public boolean sync;
 
         Path dir;
@@ -157,7 +158,8 @@ public class CommitThroughputBenchmark {
     public static class PlainRocksDb {
         @Param({"1000000"})
         public int preload;
-        @Param({"false"})
+        /** false: the engine's setting (its log makes commits replayable); true: a store used alone. */
+        @Param({"false", "true"})
         public boolean sync;
 
         Path dir;

@@ -11,7 +11,10 @@ import dev.keel.storage.api.CommitInfo;
 import dev.keel.storage.api.CommitMetadata;
 import dev.keel.storage.api.Commitment;
 import dev.keel.storage.api.CorruptionException;
+import dev.keel.storage.api.ExportRecord;
 import dev.keel.storage.api.ImportSource;
+import dev.keel.storage.api.IncompatibleExportException;
+import dev.keel.storage.api.ProgressListener;
 import dev.keel.storage.api.KeyValue;
 import dev.keel.storage.api.KeyValueIterator;
 import dev.keel.storage.api.StoreConfigurationException;
@@ -147,6 +150,33 @@ class FlatKvStoreTest {
         try (Stream<Path> entries = Files.list(target)) {
             assertEquals(List.of("CURRENT", "STORE", "data-00000002"),
                     entries.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+    }
+
+    @Test
+    void malformedImportRecordsAreRejectedAndLeaveTheStoreEmpty() throws IOException {
+        CommitInfo info;
+        try (VersionedStore source = open(dir.resolve("source"))) {
+            info = source.commit(ChangeSet.builder().put(b("a"), b("1")).put(b("b"), b("2")).build(), CommitMetadata.atPosition(3, 1));
+        }
+        List<List<ExportRecord>> malformed = List.of(
+                List.of(ExportRecord.keyValue(b("b"), b("2")), ExportRecord.keyValue(b("a"), b("1"))),
+                List.of(ExportRecord.keyValue(b("a"), b("1")), ExportRecord.keyValue(b("a"), b("1"))),
+                List.of(ExportRecord.keyValue(b("a"), b("1")), new ExportRecord(b("b"), null, 1, 1)),
+                List.of(ExportRecord.keyValue(b("a"), b("1")), new ExportRecord(b("b"), b("2"), 4, 0)),
+                List.of(ExportRecord.keyValue(b("a"), b("1")), new ExportRecord(new byte[0], b("2"), 0, 0)));
+        Path target = dir.resolve("target");
+        try (VersionedStore store = open(target)) {
+            for (List<ExportRecord> records : malformed) {
+                ImportSource source = new ImportSource("flatkv", StoreExport.KIND_KEY_VALUE, info, records.size(), records.iterator());
+                assertThrows(IncompatibleExportException.class, () -> store.importFrom(source, ProgressListener.NONE), records.toString());
+                assertEquals(0, store.latestVersion());
+                assertTrue(store.get(b("a")).isEmpty());
+            }
+            try (Stream<Path> entries = Files.list(target)) {
+                assertEquals(List.of("CURRENT", "STORE", "data-00000001"),
+                        entries.map(p -> p.getFileName().toString()).sorted().toList(), "failed imports leave no directory behind");
+            }
         }
     }
 
