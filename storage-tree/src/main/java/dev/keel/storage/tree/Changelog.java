@@ -1,0 +1,301 @@
+package dev.keel.storage.tree;
+
+import dev.keel.storage.api.CommitMetadata;
+import dev.keel.storage.api.CorruptionException;
+import dev.keel.storage.api.Limits;
+import dev.keel.storage.api.Mutation;
+import dev.keel.storage.api.StorageException;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The log of everything that changed the store since its last tree snapshot: commits (the
+ * effective change set, the metadata, the root hash it produced and the window it left), rollbacks
+ * and prunes. Replaying it over the snapshot restores the exact retained versions; the recorded
+ * root hash makes a replay that would yield another root a {@link CorruptionException} instead of
+ * a wrong commitment.
+ *
+ * <p>Frame: {@code u32 length ‖ u32 crc32c(length field) ‖ u32 crc32c(payload) ‖ payload}. The
+ * length has its own checksum so that a damaged length is detected before it is used. On open, a
+ * torn last frame (crash mid-append: short header, short payload, a bad payload checksum on the
+ * frame that ends the file, or zeros to the end) is cut off; damage anywhere else is corruption.
+ *
+ * <p>Not thread-safe: the store's writer lock serialises appends.
+ */
+final class Changelog implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Changelog.class);
+    static final int HEADER_BYTES = 12;
+    static final byte COMMIT = 1;
+    static final byte ROLLBACK = 2;
+    static final byte PRUNE = 3;
+
+    /** A decoded record. */
+    sealed interface Entry permits CommitEntry, RollbackEntry, PruneEntry {
+    }
+
+    /** A commit: the effective operations in key order, the root they produced, the window after it. */
+    record CommitEntry(long version, long oldestRetained, byte[] rootHash, CommitMetadata metadata,
+                       List<Mutation> mutations) implements Entry {
+    }
+
+    /** A rollback to {@code version}. */
+    record RollbackEntry(long version) implements Entry {
+    }
+
+    /** A prune of everything before {@code version}. */
+    record PruneEntry(long version) implements Entry {
+    }
+
+    private final Path file;
+    private final FileChannel channel;
+    private final boolean sync;
+
+    private Changelog(Path file, FileChannel channel, boolean sync) {
+        this.file = file;
+        this.channel = channel;
+        this.sync = sync;
+    }
+
+    Path file() {
+        return file;
+    }
+
+    /**
+     * Reads every intact record of {@code file} (creating it when absent), cuts a torn tail off,
+     * and opens it for appending.
+     *
+     * @throws CorruptionException naming the file when a record other than a torn last one is damaged
+     */
+    static Changelog openAndRead(Path file, boolean sync, List<Entry> into) {
+        try {
+            FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+            try {
+                long end = readAll(file, ch, into);
+                if (end < ch.size()) {
+                    LOG.warn("changelog {}: cut off a torn tail of {} bytes at offset {}", file, ch.size() - end, end);
+                    ch.truncate(end);
+                    ch.force(true);
+                }
+                ch.position(end);
+                return new Changelog(file, ch, sync);
+            } catch (RuntimeException | IOException e) {
+                ch.close();
+                throw e;
+            }
+        } catch (IOException e) {
+            throw new StorageException("cannot open changelog " + file, e);
+        }
+    }
+
+    /** @return the offset after the last intact record */
+    private static long readAll(Path file, FileChannel ch, List<Entry> into) throws IOException {
+        long size = ch.size();
+        long pos = 0;
+        ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
+        CRC32C crc = new CRC32C();
+        while (pos < size) {
+            if (size - pos < HEADER_BYTES) {
+                return pos; // torn header
+            }
+            readFully(ch, header.clear(), pos);
+            header.flip();
+            int length = header.getInt();
+            int lengthCrc = header.getInt();
+            int payloadCrc = header.getInt();
+            crc.reset();
+            crc.update(header.array(), 0, 4);
+            if ((int) crc.getValue() != lengthCrc) {
+                if (zerosToEnd(ch, pos, size)) {
+                    return pos; // the file was extended but the frame never written
+                }
+                throw new CorruptionException(file, "frame header at offset " + pos + " fails its checksum");
+            }
+            if (length < 0 || length > size - pos - HEADER_BYTES) {
+                return pos; // torn payload: the length is intact but the bytes never all arrived
+            }
+            ByteBuffer payload = ByteBuffer.allocate(length);
+            readFully(ch, payload, pos + HEADER_BYTES);
+            crc.reset();
+            crc.update(payload.array(), 0, length);
+            long next = pos + HEADER_BYTES + length;
+            if ((int) crc.getValue() != payloadCrc) {
+                if (next == size) {
+                    return pos; // the last frame was torn inside its payload
+                }
+                throw new CorruptionException(file, "record at offset " + pos + " (" + length
+                        + " bytes) fails its checksum: expected " + Integer.toHexString(payloadCrc)
+                        + ", computed " + Long.toHexString(crc.getValue()));
+            }
+            try {
+                into.add(decode(payload.flip()));
+            } catch (IllegalArgumentException | BufferUnderflowException e) {
+                throw new CorruptionException(file, "record at offset " + pos + " does not decode: " + e.getMessage(), e);
+            }
+            pos = next;
+        }
+        return pos;
+    }
+
+    void appendCommit(long version, long oldestRetained, byte[] rootHash, CommitMetadata md, List<Mutation> mutations) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(COMMIT);
+            out.writeLong(version);
+            out.writeLong(oldestRetained);
+            out.write(rootHash);
+            MetadataCodec.write(out, md);
+            out.writeInt(mutations.size());
+            for (Mutation m : mutations) {
+                byte[] key = m.key();
+                out.writeBoolean(m.isPut());
+                out.writeInt(key.length);
+                out.write(key);
+                if (m.isPut()) {
+                    byte[] value = m.value();
+                    out.writeInt(value.length);
+                    out.write(value);
+                }
+            }
+        } catch (IOException | OutOfMemoryError e) {
+            // A ByteArrayOutputStream cannot fail on I/O; it can outgrow an array (2 GiB).
+            throw new StorageException("cannot frame the change set of version " + version + " for " + file, e);
+        }
+        append(bytes.toByteArray());
+    }
+
+    void appendRollback(long version) {
+        append(ByteBuffer.allocate(9).put(ROLLBACK).putLong(version).array());
+    }
+
+    void appendPrune(long version) {
+        append(ByteBuffer.allocate(9).put(PRUNE).putLong(version).array());
+    }
+
+    private void append(byte[] payload) {
+        CRC32C crc = new CRC32C();
+        ByteBuffer frame = ByteBuffer.allocate(HEADER_BYTES + payload.length);
+        frame.putInt(payload.length);
+        crc.update(frame.array(), 0, 4);
+        frame.putInt((int) crc.getValue());
+        crc.reset();
+        crc.update(payload);
+        frame.putInt((int) crc.getValue());
+        frame.put(payload).flip();
+        long start;
+        try {
+            start = channel.position();
+        } catch (IOException e) {
+            throw new StorageException("cannot append to changelog " + file, e);
+        }
+        try {
+            while (frame.hasRemaining()) {
+                channel.write(frame);
+            }
+            if (sync) {
+                channel.force(false);
+            }
+        } catch (IOException e) {
+            // Cut the partial frame so that a later append does not follow garbage; if even that
+            // fails, the next open treats it as a torn tail only if it ends the file, so say so.
+            try {
+                channel.truncate(start);
+                channel.position(start);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw new StorageException("cannot append to changelog " + file + " at offset " + start, e);
+        }
+    }
+
+    private static Entry decode(ByteBuffer in) {
+        byte type = in.get();
+        switch (type) {
+            case COMMIT -> {
+                long version = in.getLong();
+                long oldest = in.getLong();
+                byte[] root = MetadataCodec.readBytes(in, Node.HASH_BYTES);
+                CommitMetadata md = MetadataCodec.read(in);
+                int n = in.getInt();
+                if (n < 0 || n > in.remaining() / 5) {
+                    throw new IllegalArgumentException(n + " mutations in " + in.remaining() + " bytes");
+                }
+                List<Mutation> mutations = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    boolean put = in.get() != 0;
+                    byte[] key = MetadataCodec.readBytes(in, in.getInt());
+                    Limits.checkKey(key);
+                    mutations.add(put ? Mutation.put(key, MetadataCodec.readBytes(in, in.getInt())) : Mutation.delete(key));
+                }
+                requireConsumed(in);
+                return new CommitEntry(version, oldest, root, md, mutations);
+            }
+            case ROLLBACK -> {
+                RollbackEntry e = new RollbackEntry(in.getLong());
+                requireConsumed(in);
+                return e;
+            }
+            case PRUNE -> {
+                PruneEntry e = new PruneEntry(in.getLong());
+                requireConsumed(in);
+                return e;
+            }
+            default -> throw new IllegalArgumentException("unknown record type " + type);
+        }
+    }
+
+    private static void requireConsumed(ByteBuffer in) {
+        if (in.hasRemaining()) {
+            throw new IllegalArgumentException(in.remaining() + " trailing bytes");
+        }
+    }
+
+    private static boolean zerosToEnd(FileChannel ch, long from, long size) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(8192);
+        long pos = from;
+        while (pos < size) {
+            buf.clear();
+            int n = ch.read(buf, pos);
+            if (n <= 0) {
+                return true;
+            }
+            for (int i = 0; i < n; i++) {
+                if (buf.get(i) != 0) {
+                    return false;
+                }
+            }
+            pos += n;
+        }
+        return true;
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
+        while (buf.hasRemaining()) {
+            int n = ch.read(buf, pos);
+            if (n < 0) {
+                throw new IOException("unexpected end of file at " + pos);
+            }
+            pos += n;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            throw new StorageException("cannot close changelog " + file, e);
+        }
+    }
+}

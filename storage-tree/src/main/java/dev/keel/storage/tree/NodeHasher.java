@@ -1,0 +1,55 @@
+package dev.keel.storage.tree;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * The cosmos/iavl v1 node hash ({@code node.go} {@code writeHashBytes}): SHA-256 over
+ * {@code zz(height) zz(size) zz(version)} followed, for a leaf, by
+ * {@code uvarint(len key) key uvarint(32) sha256(value)}, for an inner node by
+ * {@code uvarint(32) leftHash uvarint(32) rightHash}. The empty tree hashes to SHA-256 of nothing.
+ *
+ * <p>Not thread-safe: one per hashing thread (it reuses its digests and buffer).
+ */
+final class NodeHasher {
+    /** SHA-256 of the empty input: the root of the empty tree. */
+    static final byte[] EMPTY_ROOT = newSha256().digest();
+
+    private final MessageDigest node = newSha256();
+    private final MessageDigest valueDigest = newSha256();
+    private final byte[] prefix = new byte[4 * 10];
+
+    byte[] leaf(long version, byte[] key, byte[] value) {
+        int n = header(0, 1, version);
+        n = Varints.putUnsigned(prefix, n, key.length);
+        node.update(prefix, 0, n);
+        node.update(key);
+        node.update((byte) Node.HASH_BYTES);
+        node.update(valueDigest.digest(value));
+        return node.digest();
+    }
+
+    byte[] inner(int height, long size, long version, byte[] leftHash, byte[] rightHash) {
+        int n = header(height, size, version);
+        node.update(prefix, 0, n);
+        node.update((byte) Node.HASH_BYTES);
+        node.update(leftHash);
+        node.update((byte) Node.HASH_BYTES);
+        node.update(rightHash);
+        return node.digest();
+    }
+
+    private int header(int height, long size, long version) {
+        int n = Varints.putZigZag(prefix, 0, height);
+        n = Varints.putZigZag(prefix, n, size);
+        return Varints.putZigZag(prefix, n, version);
+    }
+
+    static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK provides SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,294 @@
+package dev.keel.storage.tree;
+
+import dev.keel.storage.api.CommitMetadata;
+import dev.keel.storage.api.CorruptionException;
+import dev.keel.storage.api.Limits;
+import dev.keel.storage.api.StorageException;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedInputStream;
+import java.util.zip.CheckedOutputStream;
+
+/**
+ * A tree snapshot: every node reachable from the retained versions' roots, written once each
+ * (shared subtrees stay shared) with its cached hash, then the retained versions (number, root,
+ * root hash, metadata). Loading it needs no hashing at all.
+ *
+ * <p>Layout (big-endian): {@code "KEELTREE" ‖ u32 format ‖ u64 initialVersion ‖ u32 nodeCount ‖
+ * nodes ‖ u32 versionCount ‖ versions ‖ u32 crc32c(everything before)}. A node:
+ * {@code u8 height ‖ u64 version ‖ u64 size ‖ u32 keyLen ‖ key ‖} then for a leaf
+ * {@code u32 valueLen ‖ value}, for an inner node {@code u32 leftIndex ‖ u32 rightIndex} (indices
+ * of earlier nodes: nodes are written children first) {@code ‖ hash[32]}. A version:
+ * {@code u64 version ‖ i32 rootIndex (-1: empty) ‖ rootHash[32] ‖ u32 metadataLen ‖ metadata}.
+ *
+ * <p>Every count and length is checked against the bytes left in the file before anything is
+ * allocated, and structure (child indices, heights, sizes) is checked while reading; the CRC is
+ * checked before the loaded versions are returned, so a damaged file is a
+ * {@link CorruptionException} naming it, never a wrong root. Stateless.
+ */
+final class TreeSnapshotFile {
+    private static final byte[] MAGIC = "KEELTREE".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final int FORMAT = 1;
+    /** The smallest node record: a leaf with a 1-byte key and an empty value. */
+    private static final int MIN_NODE_BYTES = 1 + 8 + 8 + 4 + 1 + 4 + Node.HASH_BYTES;
+    private static final int MIN_VERSION_BYTES = 8 + 4 + Node.HASH_BYTES + 4;
+    private static final int MAX_METADATA_BYTES = 64 * 1024 * 1024;
+
+    /** What a snapshot holds. */
+    record Contents(long initialVersion, List<SavedVersion> versions) {
+    }
+
+    private TreeSnapshotFile() {
+    }
+
+    /** Writes {@code versions} to {@code file} (which must not exist) and forces it. */
+    static void write(Path file, long initialVersion, List<SavedVersion> versions) {
+        try (FileOutputStream fos = new FileOutputStream(file.toFile())) {
+            CheckedOutputStream checked = new CheckedOutputStream(new BufferedOutputStream(fos, 1 << 16), new CRC32C());
+            DataOutputStream out = new DataOutputStream(checked);
+            out.write(MAGIC);
+            out.writeInt(FORMAT);
+            out.writeLong(initialVersion);
+            Map<Node, Integer> index = new IdentityHashMap<>();
+            List<Node> order = new ArrayList<>();
+            for (SavedVersion v : versions) {
+                collect(v.root(), index, order);
+            }
+            out.writeInt(order.size());
+            for (Node n : order) {
+                out.writeByte(n.height);
+                out.writeLong(n.version);
+                out.writeLong(n.size);
+                out.writeInt(n.key.length);
+                out.write(n.key);
+                if (n.isLeaf()) {
+                    out.writeInt(n.value.length);
+                    out.write(n.value);
+                } else {
+                    out.writeInt(index.get(n.left));
+                    out.writeInt(index.get(n.right));
+                }
+                out.write(n.hash);
+            }
+            out.writeInt(versions.size());
+            for (SavedVersion v : versions) {
+                out.writeLong(v.version());
+                out.writeInt(v.root() == null ? -1 : index.get(v.root()));
+                out.write(v.rootHash());
+                ByteArrayOutputStream md = new ByteArrayOutputStream();
+                try (DataOutputStream mdOut = new DataOutputStream(md)) {
+                    MetadataCodec.write(mdOut, v.metadata());
+                }
+                out.writeInt(md.size());
+                md.writeTo(out);
+            }
+            out.flush();
+            int crc = (int) checked.getChecksum().getValue();
+            out.writeInt(crc);
+            out.flush();
+            fos.getChannel().force(true);
+        } catch (IOException e) {
+            throw new StorageException("cannot write tree snapshot " + file, e);
+        }
+    }
+
+    /** Post-order, each node once; an iterative walk is not needed: AVL height is logarithmic. */
+    private static void collect(Node n, Map<Node, Integer> index, List<Node> order) {
+        if (n == null || index.containsKey(n)) {
+            return;
+        }
+        if (!n.isLeaf()) {
+            collect(n.left, index, order);
+            collect(n.right, index, order);
+        }
+        index.put(n, order.size());
+        order.add(n);
+    }
+
+    /**
+     * @throws CorruptionException naming {@code file} if any check fails
+     * @throws StorageException on an I/O failure
+     */
+    static Contents read(Path file) {
+        try (InputStream raw = Files.newInputStream(file)) {
+            long fileSize = Files.size(file);
+            CheckedInputStream checked = new CheckedInputStream(new BufferedInputStream(raw, 1 << 16), new CRC32C());
+            Reader in = new Reader(new DataInputStream(checked), fileSize - 4, file);
+            byte[] magic = in.bytes(MAGIC.length);
+            if (!Arrays.equals(magic, MAGIC)) {
+                throw new CorruptionException(file, "not a tree snapshot (bad magic)");
+            }
+            int format = in.i32();
+            if (format != FORMAT) {
+                throw new CorruptionException(file, "unsupported tree snapshot format " + format + " (expected " + FORMAT + ")");
+            }
+            long initialVersion = in.i64();
+            int nodeCount = in.count(MIN_NODE_BYTES, "nodes");
+            Node[] nodes = new Node[nodeCount];
+            for (int i = 0; i < nodeCount; i++) {
+                nodes[i] = readNode(in, nodes, i, file);
+            }
+            int versionCount = in.count(MIN_VERSION_BYTES, "versions");
+            List<SavedVersion> versions = new ArrayList<>(versionCount);
+            long previous = -1;
+            for (int i = 0; i < versionCount; i++) {
+                long version = in.i64();
+                int root = in.i32();
+                byte[] rootHash = in.bytes(Node.HASH_BYTES);
+                int mdLen = in.i32();
+                if (mdLen < 0 || mdLen > MAX_METADATA_BYTES) {
+                    throw new CorruptionException(file, "metadata of " + mdLen + " bytes for version " + version);
+                }
+                byte[] mdBytes = in.bytes(mdLen);
+                if (version <= previous || root < -1 || root >= nodeCount) {
+                    throw new CorruptionException(file, "version record " + i + " (version " + version + ", root " + root + ") is invalid");
+                }
+                Node rootNode = root < 0 ? null : nodes[root];
+                if (rootNode == null ? !Arrays.equals(rootHash, NodeHasher.EMPTY_ROOT) : !Arrays.equals(rootHash, rootNode.hash)) {
+                    throw new CorruptionException(file, "version " + version + " names a root hash its root node does not have");
+                }
+                CommitMetadata md;
+                try {
+                    ByteBuffer buf = ByteBuffer.wrap(mdBytes);
+                    md = MetadataCodec.read(buf);
+                    if (buf.hasRemaining()) {
+                        throw new IllegalArgumentException(buf.remaining() + " trailing bytes");
+                    }
+                } catch (IllegalArgumentException | BufferUnderflowException e) {
+                    throw new CorruptionException(file, "metadata of version " + version + " does not decode: " + e.getMessage(), e);
+                }
+                versions.add(new SavedVersion(version, rootNode, rootHash, md));
+                previous = version;
+            }
+            int expected = (int) checked.getChecksum().getValue();
+            int stored = in.footer();
+            if (stored != expected) {
+                throw new CorruptionException(file, "checksum mismatch: stored " + Integer.toHexString(stored)
+                        + ", computed " + Integer.toHexString(expected));
+            }
+            if (versions.isEmpty()) {
+                throw new CorruptionException(file, "holds no version");
+            }
+            return new Contents(initialVersion, versions);
+        } catch (EOFException e) {
+            throw new CorruptionException(file, "truncated", e);
+        } catch (IOException e) {
+            throw new StorageException("cannot read tree snapshot " + file, e);
+        }
+    }
+
+    private static Node readNode(Reader in, Node[] nodes, int i, Path file) throws IOException {
+        int height = in.u8();
+        long version = in.i64();
+        long size = in.i64();
+        int keyLen = in.i32();
+        if (keyLen < 1 || keyLen > Limits.MAX_KEY_BYTES) {
+            throw new CorruptionException(file, "node " + i + " has a key of " + keyLen + " bytes");
+        }
+        byte[] key = in.bytes(keyLen);
+        if (version < 1) {
+            throw new CorruptionException(file, "node " + i + " has version " + version);
+        }
+        if (height == 0) {
+            int valueLen = in.i32();
+            if (valueLen < 0 || valueLen > Limits.MAX_VALUE_BYTES) {
+                throw new CorruptionException(file, "node " + i + " has a value of " + valueLen + " bytes");
+            }
+            byte[] value = in.bytes(valueLen);
+            byte[] hash = in.bytes(Node.HASH_BYTES);
+            if (size != 1) {
+                throw new CorruptionException(file, "leaf " + i + " has size " + size);
+            }
+            return Node.restored(key, value, null, null, version, 1, 0, hash);
+        }
+        int left = in.i32();
+        int right = in.i32();
+        byte[] hash = in.bytes(Node.HASH_BYTES);
+        if (left < 0 || left >= i || right < 0 || right >= i) {
+            throw new CorruptionException(file, "node " + i + " points at children " + left + "/" + right);
+        }
+        Node l = nodes[left];
+        Node r = nodes[right];
+        if (height != Math.max(l.height, r.height) + 1 || size != l.size + r.size) {
+            throw new CorruptionException(file, "node " + i + " has height " + height + " and size " + size
+                    + " that its children do not add up to");
+        }
+        return Node.restored(key, null, l, r, version, size, height, hash);
+    }
+
+    /** Reads fields while counting bytes, so that lengths are checked against what is left. */
+    private static final class Reader {
+        private final DataInputStream in;
+        private final long limit;
+        private final Path file;
+        private long pos;
+
+        Reader(DataInputStream in, long limit, Path file) {
+            this.in = in;
+            this.limit = limit;
+            this.file = file;
+        }
+
+        private void need(long n) {
+            if (n < 0 || n > limit - pos) {
+                throw new CorruptionException(file, "truncated or bad length: " + n + " bytes needed at offset "
+                        + pos + ", " + Math.max(0, limit - pos) + " left before the checksum");
+            }
+            pos += n;
+        }
+
+        int u8() throws IOException {
+            need(1);
+            return in.readUnsignedByte();
+        }
+
+        int i32() throws IOException {
+            need(4);
+            return in.readInt();
+        }
+
+        long i64() throws IOException {
+            need(8);
+            return in.readLong();
+        }
+
+        byte[] bytes(int n) throws IOException {
+            need(n);
+            byte[] out = new byte[n];
+            in.readFully(out);
+            return out;
+        }
+
+        int count(int minBytesEach, String what) throws IOException {
+            int n = i32();
+            if (n < 0 || (long) n * minBytesEach > limit - pos) {
+                throw new CorruptionException(file, n + " " + what + " cannot fit in the " + (limit - pos) + " bytes left");
+            }
+            return n;
+        }
+
+        int footer() throws IOException {
+            if (pos != limit) {
+                throw new CorruptionException(file, (limit - pos) + " unexpected bytes before the checksum");
+            }
+            return in.readInt();
+        }
+    }
+}
