@@ -89,6 +89,10 @@ public interface VersionedStore extends AutoCloseable {
      * Applies the change set atomically as the next version, committed in the same atomic write
      * as its metadata. With {@link StoreOptions#sync} the version is durable when this returns.
      *
+     * <p>Backends apply {@link ChangeSet#effective()}: one operation per key, in key order. For a
+     * commitment that depends on history (IAVL) this order is part of the commitment: it is the
+     * order in which the Cosmos SDK writes a block's changes to its tree.
+     *
      * @param changes the operations (later operations on a key win)
      * @param metadata what the version reflects
      * @return the new version, its commitment and metadata
