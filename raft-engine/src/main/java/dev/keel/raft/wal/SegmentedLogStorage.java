@@ -1,0 +1,598 @@
+package dev.keel.raft.wal;
+
+import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.ExceptionHandler;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.ProducerType;
+import dev.keel.raft.io.ChannelDirectory;
+import dev.keel.raft.io.StorageDirectory;
+import dev.keel.storage.api.StorageException;
+import dev.keel.storage.api.consensus.HardState;
+import dev.keel.storage.api.consensus.LogCompactedException;
+import dev.keel.storage.api.consensus.LogEntry;
+import dev.keel.storage.api.consensus.LogStorage;
+import dev.keel.storage.api.consensus.LogUnavailableException;
+import dev.keel.storage.api.consensus.SnapshotToken;
+import dev.keel.storage.api.consensus.WalCorruptionException;
+import dev.keel.storage.api.consensus.WalFailedException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link LogStorage} on Keel's segmented write-ahead log (SPEC section 2; byte layout in
+ * {@code docs/wal-format.md}).
+ *
+ * <p><b>Opening</b> ({@link #builder}) replays every segment and fails with
+ * {@link WalCorruptionException} on anything but a torn tail of the last segment, which it
+ * truncates and logs. A {@linkplain Builder#readOnly read-only} open changes no file and rejects
+ * every mutation with {@link IllegalStateException}.
+ *
+ * <p><b>Writes</b> (appends, truncations, hard state, snapshot token, compaction) go through an
+ * LMAX Disruptor ring to one writer thread, in the order the calls were accepted; appends are
+ * group-committed (one write and one {@code force} per batch). Reads see only durable state. After
+ * a failed write or force every pending and later write fails with {@link WalFailedException}.
+ * A {@link LogEntry.Type#CONFIG} or normal entry is stored as given; sealing is not done here yet.
+ *
+ * <p><b>Threads</b>: every method may be called from any thread. Futures returned by
+ * {@link #append} complete on the writer thread, so dependent actions should be asynchronous or
+ * cheap; a blocking call of this log (hard state, token, truncation, compaction) from such a
+ * callback throws {@link IllegalStateException} instead of deadlocking. Use after
+ * {@link #close()} throws {@link IllegalStateException}.
+ */
+public final class SegmentedLogStorage implements LogStorage {
+    private static final Logger LOG = LoggerFactory.getLogger(SegmentedLogStorage.class);
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    private final StorageDirectory dir;
+    private final boolean ownsDirectory;
+    private final boolean readOnly;
+    private final WalState state;
+    private final Disruptor<WalEvent> disruptor;
+    private final RingBuffer<WalEvent> ring;
+    private final Object appendLock = new Object();
+    // The tail as accepted (not yet necessarily durable) writes leave it; guarded by appendLock.
+    private long acceptedLast;
+    private long acceptedSnapshotIndex;
+    private volatile boolean closed;
+    private volatile Thread writerThread;
+    private final long tornBytes;
+
+    private SegmentedLogStorage(Builder b, StorageDirectory dir, boolean ownsDirectory) {
+        this.dir = dir;
+        this.ownsDirectory = ownsDirectory;
+        this.readOnly = b.readOnly;
+        WalRecovery.Recovered recovered = new WalRecovery(dir, b.readOnly, b.segmentBytes).recover();
+        this.state = new WalState(recovered.index(), recovered.hardState(), recovered.snapshotToken());
+        for (Segment s : recovered.segments()) {
+            state.segments.put(s.sequence, s);
+        }
+        this.tornBytes = recovered.tornBytes();
+        this.acceptedLast = recovered.index().lastIndex();
+        this.acceptedSnapshotIndex = recovered.snapshotToken() == null ? 0 : recovered.snapshotToken().index();
+        if (readOnly) {
+            this.disruptor = null;
+            this.ring = null;
+            return;
+        }
+        WalWriter writer;
+        try {
+            writer = new WalWriter(dir, state, b.segmentBytes, b.maxBatchBytes, b.maxBatchCount, recovered);
+        } catch (IOException | RuntimeException e) {
+            closeSegments();
+            throw e instanceof IOException io ? new StorageException("cannot start the WAL in " + dir.describe(""), io)
+                    : (RuntimeException) e;
+        }
+        String threadName = "keel-wal-writer-" + THREADS.incrementAndGet();
+        ThreadFactory threads = r -> {
+            Thread t = new Thread(r, threadName);
+            writerThread = t;
+            // Daemon: a log that was never closed must not keep the JVM alive.
+            t.setDaemon(true);
+            return t;
+        };
+        this.disruptor = new Disruptor<>(WalEvent::new, b.ringSize, threads, ProducerType.MULTI, new BlockingWaitStrategy());
+        disruptor.handleEventsWith(writer);
+        disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler());
+        this.ring = disruptor.start();
+        LOG.info("event=wal_opened dir={} firstIndex={} lastIndex={} segments={}", dir.describe(""),
+                recovered.index().firstIndex(), recovered.index().lastIndex(), state.segments.size());
+    }
+
+    /** @return a builder for a log in {@code directory}, which must exist */
+    public static Builder builder(Path directory) {
+        return new Builder(Objects.requireNonNull(directory, "directory"), null);
+    }
+
+    /** @return a builder for a log on an already open storage directory (not closed by the log) */
+    public static Builder builder(StorageDirectory directory) {
+        return new Builder(null, Objects.requireNonNull(directory, "directory"));
+    }
+
+    /** @return the writer thread, null when read-only (for tests) */
+    Thread writerThread() {
+        return writerThread;
+    }
+
+    /** @return the non-zero bytes recovery cut from a torn tail when this instance opened (0 if none) */
+    long tornBytesTruncated() {
+        return tornBytes;
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    @Override
+    public long firstIndex() {
+        checkOpen();
+        state.lock.readLock().lock();
+        try {
+            return state.index.firstIndex();
+        } finally {
+            state.lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public long lastIndex() {
+        checkOpen();
+        state.lock.readLock().lock();
+        try {
+            return state.index.lastIndex();
+        } finally {
+            state.lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Index 0 of a log that was never compacted has term 0 (the Raft convention for "before the
+     * first entry").
+     */
+    @Override
+    public long term(long index) {
+        checkOpen();
+        state.lock.readLock().lock();
+        try {
+            EntryIndex idx = state.index;
+            if (idx.holds(index)) {
+                return idx.term(index);
+            }
+            SnapshotToken token = state.snapshotToken;
+            if (token != null && token.index() == index) {
+                return token.term();
+            }
+            if (index > idx.lastIndex()) {
+                throw new LogUnavailableException(index, idx.lastIndex());
+            }
+            if (index == 0 && idx.firstIndex() == 1) {
+                return 0;
+            }
+            throw new LogCompactedException(index, idx.firstIndex());
+        } finally {
+            state.lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public List<LogEntry> entries(long lo, long hi, long maxBytes) {
+        checkOpen();
+        if (lo > hi) {
+            throw new IllegalArgumentException("lo " + lo + " > hi " + hi);
+        }
+        state.lock.readLock().lock();
+        try {
+            EntryIndex idx = state.index;
+            if (lo < idx.firstIndex()) {
+                throw new LogCompactedException(lo, idx.firstIndex());
+            }
+            if (hi > idx.lastIndex() + 1) {
+                throw new LogUnavailableException(hi - 1, idx.lastIndex());
+            }
+            List<LogEntry> out = new ArrayList<>((int) Math.min(hi - lo, 1024));
+            CRC32C crc = new CRC32C();
+            RecordFrame.Scan scan = new RecordFrame.Scan();
+            long bytes = 0;
+            for (long i = lo; i < hi; i++) {
+                LogEntry e = readEntry(idx, i, crc, scan);
+                bytes += e.payloadLength();
+                if (!out.isEmpty() && bytes > maxBytes) {
+                    break;
+                }
+                out.add(e);
+            }
+            return out;
+        } finally {
+            state.lock.readLock().unlock();
+        }
+    }
+
+    private LogEntry readEntry(EntryIndex idx, long i, CRC32C crc, RecordFrame.Scan scan) {
+        long location = idx.location(i);
+        Segment segment = state.segments.get(EntryIndex.segmentOf(location));
+        int offset = EntryIndex.offsetOf(location);
+        Path file = Path.of(dir.describe(Segment.fileName(EntryIndex.segmentOf(location))));
+        if (segment == null) {
+            throw new WalCorruptionException(file, offset, "entry " + i + " points into a segment that is not open");
+        }
+        byte[] record = new byte[RecordFrame.OVERHEAD + idx.bodyLength(i)];
+        try {
+            if (!segment.file.readFully(ByteBuffer.wrap(record), offset)) {
+                throw new WalCorruptionException(file, offset, "entry " + i + " is cut by the end of the file");
+            }
+        } catch (IOException e) {
+            throw new StorageException("cannot read entry " + i + " from " + file + " at offset " + offset, e);
+        }
+        RecordFrame.Scan s = RecordFrame.parse(record, record.length, 0, idx.prevCrc(i), crc, scan);
+        if (s.status != RecordFrame.Status.OK || s.type != RecordFrame.ENTRY) {
+            throw new WalCorruptionException(file, offset, "entry " + i + " fails its checks on read: "
+                    + (s.status == RecordFrame.Status.OK ? "record type " + s.type : s.reason));
+        }
+        LogEntry e;
+        try {
+            e = WalProto.readEntry(ByteBuffer.wrap(record, s.bodyOffset, s.bodyLength).slice());
+        } catch (IllegalArgumentException ex) {
+            throw new WalCorruptionException(file, offset, "entry " + i + " does not decode: " + ex.getMessage());
+        }
+        if (e.index() != i) {
+            throw new WalCorruptionException(file, offset, "record holds index " + e.index() + ", expected " + i);
+        }
+        return e;
+    }
+
+    @Override
+    public HardState hardState() {
+        checkOpen();
+        return state.hardState;
+    }
+
+    @Override
+    public Optional<SnapshotToken> snapshotToken() {
+        checkOpen();
+        return Optional.ofNullable(state.snapshotToken);
+    }
+
+    // ------------------------------------------------------------------ writes
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException also if the first index is at or below the recorded snapshot
+     *     (entries a snapshot covers are committed and never rewritten)
+     * @throws IllegalStateException if closed or read-only
+     */
+    @Override
+    public CompletableFuture<Void> append(List<LogEntry> entries) {
+        Objects.requireNonNull(entries, "entries");
+        if (entries.isEmpty()) {
+            checkOpen();
+            return CompletableFuture.completedFuture(null);
+        }
+        List<LogEntry> copy = List.copyOf(entries);
+        for (int i = 1; i < copy.size(); i++) {
+            if (copy.get(i).index() != copy.get(i - 1).index() + 1) {
+                throw new IllegalArgumentException("entries are not consecutive: " + copy.get(i - 1).index()
+                        + " then " + copy.get(i).index());
+            }
+        }
+        long first = copy.get(0).index();
+        CompletableFuture<Void> future = new CompletableFuture<>();
+        synchronized (appendLock) {
+            checkWritable();
+            WalFailedException failure = state.failure;
+            if (failure != null) {
+                return CompletableFuture.failedFuture(failure);
+            }
+            if (first > acceptedLast + 1) {
+                throw new IllegalArgumentException("append at " + first + " leaves a gap after last index " + acceptedLast);
+            }
+            if (first <= acceptedSnapshotIndex) {
+                throw new IllegalArgumentException("append at " + first + " would rewrite entries covered by the snapshot at "
+                        + acceptedSnapshotIndex);
+            }
+            long seq = ring.next();
+            try {
+                WalEvent ev = ring.get(seq);
+                ev.kind = WalEvent.Kind.APPEND;
+                ev.entries = copy;
+                ev.future = future;
+            } finally {
+                ring.publish(seq);
+            }
+            acceptedLast = copy.get(copy.size() - 1).index();
+        }
+        return future;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException if {@code fromIndex} is at or below the recorded snapshot
+     * @throws WalFailedException if the log is failed
+     */
+    @Override
+    public void truncateSuffix(long fromIndex) {
+        CompletableFuture<Void> future;
+        synchronized (appendLock) {
+            checkWritable();
+            if (fromIndex <= acceptedSnapshotIndex || fromIndex < 1) {
+                throw new IllegalArgumentException("cannot truncate from " + fromIndex + ": at or below the snapshot at "
+                        + acceptedSnapshotIndex);
+            }
+            if (fromIndex > acceptedLast) {
+                return;
+            }
+            future = publish(WalEvent.Kind.TRUNCATE, fromIndex, null, null);
+            acceptedLast = fromIndex - 1;
+        }
+        await(future);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException if the index is beyond the recorded snapshot
+     * @throws StorageException if deleting a segment failed (the log stays usable)
+     */
+    @Override
+    public void compact(long upToIndex) {
+        CompletableFuture<Void> future;
+        synchronized (appendLock) {
+            checkWritable();
+            if (upToIndex > acceptedSnapshotIndex) {
+                throw new IllegalArgumentException("cannot compact up to " + upToIndex + ": the recorded snapshot is at "
+                        + acceptedSnapshotIndex);
+            }
+            future = publish(WalEvent.Kind.COMPACT, upToIndex, null, null);
+        }
+        await(future);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws WalFailedException if the log is failed or the write fails
+     */
+    @Override
+    public void setHardState(HardState hardState) {
+        Objects.requireNonNull(hardState, "hardState");
+        WalProto.checkEncodable(hardState);
+        CompletableFuture<Void> future;
+        synchronized (appendLock) {
+            checkWritable();
+            future = publish(WalEvent.Kind.HARD_STATE, 0, hardState, null);
+        }
+        await(future);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A token beyond the last entry replaces the log: afterwards {@code firstIndex()} is the
+     * token's index + 1 and {@code lastIndex()} the token's index. A token within the log keeps it.
+     *
+     * @throws WalFailedException if the log is failed or the write fails
+     */
+    @Override
+    public void setSnapshotToken(SnapshotToken token) {
+        Objects.requireNonNull(token, "token");
+        CompletableFuture<Void> future;
+        synchronized (appendLock) {
+            checkWritable();
+            future = publish(WalEvent.Kind.SNAPSHOT_TOKEN, 0, null, token);
+            acceptedSnapshotIndex = token.index();
+            acceptedLast = Math.max(acceptedLast, token.index());
+        }
+        await(future);
+    }
+
+    /** Publishes a synchronous operation; caller holds appendLock. */
+    private CompletableFuture<Void> publish(WalEvent.Kind kind, long index, HardState hs, SnapshotToken token) {
+        WalFailedException failure = state.failure;
+        if (failure != null) {
+            throw failure;
+        }
+        CompletableFuture<Void> future = new CompletableFuture<>();
+        long seq = ring.next();
+        try {
+            WalEvent ev = ring.get(seq);
+            ev.kind = kind;
+            ev.index = index;
+            ev.hardState = hs;
+            ev.token = token;
+            ev.future = future;
+        } finally {
+            ring.publish(seq);
+        }
+        return future;
+    }
+
+    private void await(CompletableFuture<Void> future) {
+        if (Thread.currentThread() == writerThread) {
+            // A blocking call from an append callback would wait for the thread it is running on.
+            throw new IllegalStateException("blocking WAL call from the WAL writer thread (an append future's callback); "
+                    + "use an async callback");
+        }
+        try {
+            future.get();
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new StorageException("WAL operation failed", c);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException("interrupted while waiting for the WAL writer", e);
+        }
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    /**
+     * Lets the writer finish every accepted operation, stops its thread and closes every segment
+     * file (and the directory when the builder opened it). Idempotent.
+     */
+    @Override
+    public void close() {
+        synchronized (appendLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        try {
+            if (disruptor != null) {
+                // Drains the ring: accepted operations still commit (or fail) before the thread stops.
+                disruptor.shutdown();
+            }
+        } finally {
+            closeSegments();
+            if (ownsDirectory) {
+                dir.close();
+            }
+        }
+    }
+
+    private void closeSegments() {
+        IOException first = null;
+        for (Segment s : state.segments.values()) {
+            try {
+                s.file.close();
+            } catch (IOException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw new StorageException("closing WAL segments in " + dir.describe("") + " failed", first);
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("log storage is closed");
+        }
+    }
+
+    private void checkWritable() {
+        if (closed) {
+            throw new IllegalStateException("log storage is closed");
+        }
+        if (readOnly) {
+            throw new IllegalStateException("log storage was opened read-only");
+        }
+    }
+
+    private static final class LoggingExceptionHandler implements ExceptionHandler<WalEvent> {
+        @Override
+        public void handleEventException(Throwable ex, long sequence, WalEvent event) {
+            LOG.error("event=wal_writer_unexpected_error sequence={} error=\"{}\"", sequence, ex.toString());
+        }
+
+        @Override
+        public void handleOnStartException(Throwable ex) {
+            LOG.error("event=wal_writer_start_failed error=\"{}\"", ex.toString());
+        }
+
+        @Override
+        public void handleOnShutdownException(Throwable ex) {
+            LOG.error("event=wal_writer_shutdown_failed error=\"{}\"", ex.toString());
+        }
+    }
+
+    /**
+     * Configures and opens a {@link SegmentedLogStorage}. Not thread-safe; use once.
+     */
+    public static final class Builder {
+        private final Path path;
+        private final StorageDirectory directory;
+        private long segmentBytes = 64L * 1024 * 1024;
+        private int maxBatchBytes = 1024 * 1024;
+        private int maxBatchCount = 4096;
+        private int ringSize = 1024;
+        private boolean readOnly;
+
+        private Builder(Path path, StorageDirectory directory) {
+            this.path = path;
+            this.directory = directory;
+        }
+
+        /** @param bytes preallocated segment size, 4 KiB to 1 GiB (default 64 MiB) */
+        public Builder segmentBytes(long bytes) {
+            if (bytes < 4096 || bytes > (1L << 30)) {
+                throw new IllegalArgumentException("segment size must be 4 KiB..1 GiB: " + bytes);
+            }
+            this.segmentBytes = bytes;
+            return this;
+        }
+
+        /** @param bytes buffered bytes after which a batch is written and forced (default 1 MiB) */
+        public Builder maxBatchBytes(int bytes) {
+            if (bytes < 1024) {
+                throw new IllegalArgumentException("batch byte cap must be >= 1024: " + bytes);
+            }
+            this.maxBatchBytes = bytes;
+            return this;
+        }
+
+        /** @param count operations after which a batch is written and forced (default 4096) */
+        public Builder maxBatchCount(int count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("batch count cap must be >= 1: " + count);
+            }
+            this.maxBatchCount = count;
+            return this;
+        }
+
+        /** @param size ring slots, a power of two (default 1024) */
+        public Builder ringSize(int size) {
+            if (size < 1 || Integer.bitCount(size) != 1) {
+                throw new IllegalArgumentException("ring size must be a power of two: " + size);
+            }
+            this.ringSize = size;
+            return this;
+        }
+
+        /** @param readOnly open without changing any file; mutations throw {@link IllegalStateException} */
+        public Builder readOnly(boolean readOnly) {
+            this.readOnly = readOnly;
+            return this;
+        }
+
+        /**
+         * Recovers the log and, unless read-only, starts its writer thread.
+         *
+         * @return the open log storage
+         * @throws WalCorruptionException if recovery finds anything but a torn tail
+         * @throws StorageException if the directory cannot be read or the log cannot be started
+         */
+        public SegmentedLogStorage open() {
+            if (directory != null) {
+                return new SegmentedLogStorage(this, directory, false);
+            }
+            StorageDirectory dir;
+            try {
+                dir = new ChannelDirectory(path);
+            } catch (IOException e) {
+                throw new StorageException("cannot open WAL directory " + path, e);
+            }
+            return new SegmentedLogStorage(this, dir, true);
+        }
+    }
+}
