@@ -29,7 +29,7 @@ public interface LogStorage extends AutoCloseable {
     long lastIndex();
 
     /**
-     * @param index a log index
+     * @param index a log index; 0 answers 0 while nothing was compacted (the Raft convention)
      * @return its term
      * @throws LogCompactedException if the index is before the first one and not the snapshot's
      * @throws LogUnavailableException if the index is after the last one
@@ -51,9 +51,10 @@ public interface LogStorage extends AutoCloseable {
     List<LogEntry> entries(long lo, long hi, long maxBytes);
 
     /**
-     * Appends consecutive entries. If the first one's index is at or below {@link #lastIndex()},
-     * the conflicting suffix from that index is truncated durably before any new entry is
-     * acknowledged.
+     * Appends consecutive entries. If the first one's index is at or below the last index
+     * appended so far (accepted, durable or not), the conflicting suffix from that index is
+     * replaced: the truncation becomes durable no later than the new entries, so no acknowledged
+     * entry at those indexes is ever the old one.
      *
      * @param entries consecutive entries; the first index is at most {@code lastIndex() + 1}
      * @return completes when every entry is durable; completes exceptionally with
@@ -92,7 +93,9 @@ public interface LogStorage extends AutoCloseable {
     Optional<SnapshotToken> snapshotToken();
 
     /**
-     * Records a snapshot token durably before returning.
+     * Records a snapshot token durably before returning. As in etcd and Ratis, a token beyond the
+     * last entry replaces the log (it then starts after the snapshot); a token inside the log keeps
+     * the entries, which {@link #compact} may release later.
      *
      * @param token the token of a snapshot file already durable under its final name
      */
