@@ -4,6 +4,9 @@ import dev.keel.storage.api.KeyValue;
 import dev.keel.storage.api.KeyValueIterator;
 import dev.keel.storage.api.StorageException;
 import java.util.Arrays;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NavigableMap;
 import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.rocksdb.ReadOptions;
@@ -12,9 +15,9 @@ import org.rocksdb.RocksIterator;
 
 /**
  * Ordered iteration over a view's key range. At the latest version it walks {@code state}; at an
- * older version it merges {@code state} with {@code hist}: a key changed after the view's version
- * takes the value recorded for its first change after it (absent ones are skipped), any other key
- * its current value. Single-threaded.
+ * older version it merges {@code state} with the view's overlay: a key changed after the view's
+ * version takes its value from the overlay (absent ones are skipped), any other key its current
+ * value. Single-threaded.
  */
 final class FlatKvIterator implements KeyValueIterator {
     private final FlatKvView view;
@@ -22,29 +25,39 @@ final class FlatKvIterator implements KeyValueIterator {
     private final long version;
     private final byte[] to;
     private final RocksIterator state;
-    private final RocksIterator history;
+    private final Iterator<Map.Entry<byte[], History.Prior>> overlay;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private Map.Entry<byte[], History.Prior> pendingOverlay;
     private KeyValue next;
     private boolean exhausted;
 
-    FlatKvIterator(FlatKvView view, Generation gen, ReadOptions readOptions, long version, boolean latest,
-                   byte[] from, byte[] to) {
+    /**
+     * @param overlay the view's overlay, or {@code null} at the latest version
+     */
+    FlatKvIterator(FlatKvView view, Generation gen, ReadOptions readOptions, long version,
+                   NavigableMap<byte[], History.Prior> overlay, byte[] from, byte[] to) {
         this.view = view;
         this.gen = gen;
         this.version = version;
         this.to = to;
         this.state = gen.db.newIterator(gen.state, readOptions);
-        this.history = latest ? null : gen.db.newIterator(gen.history, readOptions);
         if (from == null) {
             state.seekToFirst();
-            if (history != null) {
-                history.seekToFirst();
-            }
         } else {
             state.seek(from);
-            if (history != null) {
-                history.seek(Keys.escape(from));
+        }
+        if (overlay == null) {
+            this.overlay = null;
+        } else {
+            NavigableMap<byte[], History.Prior> range = overlay;
+            if (from != null && to != null) {
+                range = Arrays.compareUnsigned(from, to) < 0 ? overlay.subMap(from, true, to, false) : java.util.Collections.emptyNavigableMap();
+            } else if (from != null) {
+                range = overlay.tailMap(from, true);
+            } else if (to != null) {
+                range = overlay.headMap(to, false);
             }
+            this.overlay = range.entrySet().iterator();
         }
     }
 
@@ -80,52 +93,27 @@ final class FlatKvIterator implements KeyValueIterator {
         try {
             while (true) {
                 byte[] stateKey = inRange(state) ? state.key() : null;
-                byte[] histKey = null;
-                if (history != null && history.isValid()) {
-                    histKey = Keys.historyKey(history.key());
-                    if (histKey == null) {
-                        throw new dev.keel.storage.api.CorruptionException(gen.directory, "malformed history key");
-                    }
-                    if (to != null && Arrays.compareUnsigned(histKey, to) >= 0) {
-                        histKey = null;
-                    }
+                if (pendingOverlay == null && overlay != null && overlay.hasNext()) {
+                    pendingOverlay = overlay.next();
                 }
-                if (stateKey == null && histKey == null) {
+                byte[] overlayKey = pendingOverlay == null ? null : pendingOverlay.getKey();
+                if (stateKey == null && overlayKey == null) {
                     state.status();
-                    if (history != null) {
-                        history.status();
-                    }
                     return null;
                 }
-                int cmp = stateKey == null ? 1 : histKey == null ? -1 : Arrays.compareUnsigned(stateKey, histKey);
+                int cmp = stateKey == null ? 1 : overlayKey == null ? -1 : Arrays.compareUnsigned(stateKey, overlayKey);
                 if (cmp < 0) {
                     KeyValue kv = new KeyValue(stateKey, state.value());
                     state.next();
                     return kv;
                 }
-                // The key has history entries: find its first change after `version`.
-                byte[] prior = null;
-                boolean changedAfter = false;
-                while (history.isValid()) {
-                    byte[] hk = history.key();
-                    byte[] raw = Keys.historyKey(hk);
-                    if (raw == null || !Arrays.equals(raw, histKey)) {
-                        break;
-                    }
-                    if (!changedAfter && Keys.historyVersion(hk) > version) {
-                        changedAfter = true;
-                        prior = FlatKvStore.decodePrior(gen, history.value(), Keys.historyVersion(hk));
-                    }
-                    history.next();
-                }
-                byte[] current = null;
                 if (cmp == 0) {
-                    current = state.value();
-                    state.next();
+                    state.next(); // changed after the version: the overlay's value wins
                 }
-                byte[] value = changedAfter ? prior : current;
-                if (value != null) {
-                    return new KeyValue(histKey, value);
+                byte[] before = pendingOverlay.getValue().before();
+                pendingOverlay = null;
+                if (before != null) {
+                    return new KeyValue(overlayKey, before);
                 }
             }
         } catch (RocksDBException e) {
@@ -149,12 +137,7 @@ final class FlatKvIterator implements KeyValueIterator {
             return;
         }
         try {
-            gen.exclusive(() -> {
-                state.close();
-                if (history != null) {
-                    history.close();
-                }
-            });
+            gen.exclusive(state::close);
         } finally {
             view.forget(this);
         }

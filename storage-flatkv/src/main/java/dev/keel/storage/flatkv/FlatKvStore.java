@@ -48,13 +48,13 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Layout</h2>
  * One RocksDB database per data directory (see {@link StoreDirectory}), with column families
- * {@code state} (key → value at the latest version), {@code hist} (a key's value before version
- * {@code u}, keyed {@code escaped(key) ‖ u}), {@code changes} (the keys version {@code u}
- * changed, one entry per version), {@code versions} (per retained version: LtHash lanes, key count,
- * metadata) and {@code default} (store-wide settings and the latest/oldest version numbers).
- * A commit writes all of it in one {@link WriteBatch}, so a crash leaves the old version or the
- * new one. A historical read at {@code v} is the value recorded in {@code hist} for the first
- * change of that key after {@code v}, or the latest value when it has not changed since.
+ * {@code state} (key → value at the latest version), {@code history} (per retained version, the
+ * values its changed keys had before it, in a few large chunks: see {@link History}),
+ * {@code versions} (per retained version: LtHash lanes, key count, metadata) and {@code default}
+ * (store-wide settings and the latest/oldest version numbers). A commit writes all of it in one
+ * {@link WriteBatch}, so a crash leaves the old version or the new one, and costs RocksDB one
+ * entry per changed key plus a handful. A historical read at {@code v} is the value recorded for
+ * the first change of that key after {@code v}, or the latest value when it has not changed since.
  *
  * <h2>Threads</h2>
  * Writes (commit, rollback, prune, import) are serialised by one lock; reads run concurrently.
@@ -67,7 +67,7 @@ final class FlatKvStore implements VersionedStore {
     private static final byte[] META_INITIAL = "initial-version".getBytes(StandardCharsets.UTF_8);
     private static final byte[] META_LATEST = "latest-version".getBytes(StandardCharsets.UTF_8);
     private static final byte[] META_OLDEST = "oldest-version".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] FORMAT = "flatkv/1".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] FORMAT = "flatkv/2".getBytes(StandardCharsets.UTF_8);
     /** Records hashed per task during an import. */
     private static final int IMPORT_BATCH = 2048;
 
@@ -167,7 +167,8 @@ final class FlatKvStore implements VersionedStore {
             byte[] format = gen.db.get(gen.meta, META_FORMAT);
             if (format == null || !Arrays.equals(format, FORMAT)) {
                 throw new StoreConfigurationException(gen.directory + " has on-disk format "
-                        + (format == null ? "none" : new String(format, StandardCharsets.UTF_8)) + ", expected flatkv/1");
+                        + (format == null ? "none" : new String(format, StandardCharsets.UTF_8)) + ", expected "
+                        + new String(FORMAT, StandardCharsets.UTF_8));
             }
             long initial = Keys.getU64(required(gen, gen.meta, META_INITIAL), 0);
             if (initial != expectedInitial) {
@@ -341,7 +342,7 @@ final class FlatKvStore implements VersionedStore {
         CommitHasher.Job removed = hasher.start(oldKeys, oldValues, true);
         try (WriteBatch batch = new WriteBatch()) {
             long keyCount = h.keyCount();
-            List<byte[]> changed = new ArrayList<>(n);
+            List<History.Prior> priors = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 byte[] key = keys.get(i);
                 byte[] before = befores.get(i);
@@ -358,11 +359,11 @@ final class FlatKvStore implements VersionedStore {
                         keyCount++;
                     }
                 }
-                batch.put(gen.history, Keys.history(key, version), Keys.prior(before));
-                changed.add(key);
+                priors.add(new History.Prior(key, before));
             }
-            if (!changed.isEmpty()) {
-                batch.put(gen.changes, Keys.u64(version), Keys.changedKeys(changed));
+            List<byte[]> chunks = History.encode(priors);
+            for (int c = 0; c < chunks.size(); c++) {
+                batch.put(gen.history, Keys.historyChunk(version, c), chunks.get(c));
             }
             if (oldest != h.oldest()) {
                 trim(gen, batch, h.oldest(), oldest);
@@ -406,32 +407,30 @@ final class FlatKvStore implements VersionedStore {
 
     /**
      * Adds to {@code batch} the deletes that release versions {@code [from, to)}: their records,
-     * and the history entries only they needed (those of versions {@code (from, to]}).
+     * and the histories only they needed (those of versions {@code (from, to]}).
      */
     private static void trim(Generation gen, WriteBatch batch, long from, long to) throws RocksDBException {
-        try (ReadOptions ro = new ReadOptions(); RocksIterator it = gen.db.newIterator(gen.changes, ro)) {
+        try (ReadOptions ro = new ReadOptions(); RocksIterator it = gen.db.newIterator(gen.history, ro)) {
             byte[] end = Keys.u64(to + 1);
             for (it.seek(Keys.u64(from + 1)); it.isValid(); it.next()) {
                 byte[] k = it.key();
                 if (Arrays.compareUnsigned(k, end) >= 0) {
                     break;
                 }
-                long u = Keys.getU64(k, 0);
-                for (byte[] key : changedKeys(gen, it.value(), u)) {
-                    batch.delete(gen.history, Keys.history(key, u));
-                }
-                batch.delete(gen.changes, k);
+                batch.delete(gen.history, k);
             }
             it.status();
         }
         batch.deleteRange(gen.versions, Keys.u64(from), Keys.u64(to));
     }
 
-    private static List<byte[]> changedKeys(Generation gen, byte[] encoded, long version) {
+    /** Decodes one history chunk, naming the data directory if it is damaged. */
+    static List<History.Prior> historyChunk(Generation gen, byte[] key, byte[] chunk) {
         try {
-            return Keys.decodeChangedKeys(encoded);
+            return History.decode(chunk);
         } catch (IllegalArgumentException e) {
-            throw new CorruptionException(gen.directory, "changes entry of version " + version + ": " + e.getMessage(), e);
+            throw new CorruptionException(gen.directory, "history chunk " + java.util.HexFormat.of().formatHex(key)
+                    + " is malformed: " + e.getMessage(), e);
         }
     }
 
@@ -448,7 +447,7 @@ final class FlatKvStore implements VersionedStore {
             Generation gen = h.gen();
             try (WriteBatch batch = new WriteBatch();
                  ReadOptions ro = new ReadOptions();
-                 RocksIterator it = gen.db.newIterator(gen.changes, ro)) {
+                 RocksIterator it = gen.db.newIterator(gen.history, ro)) {
                 byte[] end = Keys.u64(latest + 1);
                 Set<ByteBuffer> restored = new HashSet<>();
                 // Ascending versions: the first change of a key after `version` holds its value at `version`.
@@ -457,24 +456,16 @@ final class FlatKvStore implements VersionedStore {
                     if (Arrays.compareUnsigned(k, end) >= 0) {
                         break;
                     }
-                    long u = Keys.getU64(k, 0);
-                    for (byte[] key : changedKeys(gen, it.value(), u)) {
-                        byte[] histKey = Keys.history(key, u);
-                        if (restored.add(ByteBuffer.wrap(key))) {
-                            byte[] prior = gen.db.get(gen.history, histKey);
-                            if (prior == null) {
-                                throw new CorruptionException(gen.directory, "missing history of version " + u);
-                            }
-                            byte[] value = decodePrior(gen, prior, u);
-                            if (value == null) {
-                                batch.delete(gen.state, key);
+                    for (History.Prior p : historyChunk(gen, k, it.value())) {
+                        if (restored.add(ByteBuffer.wrap(p.key()))) {
+                            if (p.before() == null) {
+                                batch.delete(gen.state, p.key());
                             } else {
-                                batch.put(gen.state, key, value);
+                                batch.put(gen.state, p.key(), p.before());
                             }
                         }
-                        batch.delete(gen.history, histKey);
                     }
-                    batch.delete(gen.changes, k);
+                    batch.delete(gen.history, k);
                 }
                 it.status();
                 batch.deleteRange(gen.versions, Keys.u64(version + 1), end);
@@ -489,14 +480,6 @@ final class FlatKvStore implements VersionedStore {
             LOG.info("flatkv rolled back dir={} from={} to={}", directory.root(), latest, version);
         } finally {
             writer.unlock();
-        }
-    }
-
-    static byte[] decodePrior(Generation gen, byte[] prior, long version) {
-        try {
-            return Keys.decodePrior(prior);
-        } catch (IllegalArgumentException e) {
-            throw new CorruptionException(gen.directory, "history entry of version " + version + ": " + e.getMessage(), e);
         }
     }
 

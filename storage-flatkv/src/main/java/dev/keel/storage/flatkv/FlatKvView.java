@@ -8,8 +8,10 @@ import dev.keel.storage.api.Limits;
 import dev.keel.storage.api.StorageException;
 import dev.keel.storage.api.StoreView;
 import dev.keel.storage.api.VersionNotRetainedException;
-import java.util.Arrays;
+import dev.keel.storage.api.KeyValue;
 import java.util.List;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,7 +25,9 @@ import org.rocksdb.Snapshot;
 /**
  * A view of one version, pinned by a RocksDB snapshot: later commits, rollbacks, prunes and
  * imports do not change what it reads. The latest version at the snapshot reads {@code state}
- * directly; an older one overlays the {@code hist} entries recorded after it.
+ * directly; an older one overlays the values its keys had before the versions after it, decoded
+ * once from their histories when the view is first read (memory proportional to the changes
+ * since the view's version, at most the retained window's).
  *
  * <p>Thread-safe for reads; its iterators are single-threaded. Closing the view (or the store)
  * closes its iterators.
@@ -37,6 +41,8 @@ final class FlatKvView implements StoreView {
     private final long keyCount;
     private final boolean latest;
     private final Set<FlatKvIterator> iterators = ConcurrentHashMap.newKeySet();
+    /** For an older version: key → its value at this version ({@code null} value = absent). */
+    private NavigableMap<byte[], History.Prior> overlay;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private FlatKvView(FlatKvStore store, Generation gen, Snapshot snapshot, ReadOptions readOptions,
@@ -116,17 +122,9 @@ final class FlatKvView implements StoreView {
         return read(() -> {
             try {
                 if (!latest) {
-                    try (RocksIterator it = gen.db.newIterator(gen.history, readOptions)) {
-                        byte[] seek = Keys.history(key, info.version() + 1);
-                        it.seek(seek);
-                        if (it.isValid()) {
-                            byte[] found = it.key();
-                            if (found.length == seek.length
-                                    && Arrays.equals(found, 0, found.length - 8, seek, 0, seek.length - 8)) {
-                                return Optional.ofNullable(FlatKvStore.decodePrior(gen, it.value(), Keys.historyVersion(found)));
-                            }
-                        }
-                        it.status();
+                    History.Prior prior = overlay().get(key);
+                    if (prior != null) {
+                        return Optional.ofNullable(prior.before() == null ? null : prior.before().clone());
                     }
                 }
                 return Optional.ofNullable(gen.db.get(gen.state, readOptions, key));
@@ -144,7 +142,8 @@ final class FlatKvView implements StoreView {
         if (toExclusive != null) {
             Limits.checkKey(toExclusive);
         }
-        FlatKvIterator it = read(() -> new FlatKvIterator(this, gen, readOptions, info.version(), latest,
+        FlatKvIterator it = read(() -> new FlatKvIterator(this, gen, readOptions, info.version(),
+                latest ? null : overlay(),
                 fromInclusive == null ? null : fromInclusive.clone(), toExclusive == null ? null : toExclusive.clone()));
         iterators.add(it);
         if (closed.get()) {
@@ -152,6 +151,30 @@ final class FlatKvView implements StoreView {
             throw new IllegalStateException("view is closed");
         }
         return it;
+    }
+
+    /**
+     * The values this (older) version's keys had, for every key changed after it: decoded from the
+     * histories of versions after this one in ascending order, so the first change after the
+     * version wins. Built once, under the native read guard of the caller.
+     */
+    private synchronized NavigableMap<byte[], History.Prior> overlay() {
+        if (overlay == null) {
+            NavigableMap<byte[], History.Prior> map = new TreeMap<>(KeyValue.KEY_ORDER);
+            try (RocksIterator it = gen.db.newIterator(gen.history, readOptions)) {
+                for (it.seek(Keys.u64(info.version() + 1)); it.isValid(); it.next()) {
+                    byte[] k = it.key();
+                    for (History.Prior p : FlatKvStore.historyChunk(gen, k, it.value())) {
+                        map.putIfAbsent(p.key(), p);
+                    }
+                }
+                it.status();
+            } catch (RocksDBException e) {
+                throw new StorageException("cannot read the history after version " + info.version() + " in " + gen.directory, e);
+            }
+            overlay = map;
+        }
+        return overlay;
     }
 
     void forget(FlatKvIterator it) {

@@ -30,8 +30,7 @@ import org.rocksdb.RocksDBException;
  */
 final class Generation {
     static final String CF_STATE = "state";
-    static final String CF_HISTORY = "hist";
-    static final String CF_CHANGES = "changes";
+    static final String CF_HISTORY = "history";
     static final String CF_VERSIONS = "versions";
 
     static {
@@ -43,7 +42,6 @@ final class Generation {
     final ColumnFamilyHandle meta;
     final ColumnFamilyHandle state;
     final ColumnFamilyHandle history;
-    final ColumnFamilyHandle changes;
     final ColumnFamilyHandle versions;
 
     private final DBOptions dbOptions;
@@ -64,8 +62,7 @@ final class Generation {
         this.meta = handles.get(0);
         this.state = handles.get(1);
         this.history = handles.get(2);
-        this.changes = handles.get(3);
-        this.versions = handles.get(4);
+        this.versions = handles.get(3);
     }
 
     /**
@@ -89,11 +86,11 @@ final class Generation {
         nativeOptions.add(cache);
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         for (String name : List.of(new String(RocksDB.DEFAULT_COLUMN_FAMILY, java.nio.charset.StandardCharsets.UTF_8),
-                CF_STATE, CF_HISTORY, CF_CHANGES, CF_VERSIONS)) {
+                CF_STATE, CF_HISTORY, CF_VERSIONS)) {
             ColumnFamilyOptions options = new ColumnFamilyOptions();
             nativeOptions.add(options);
-            if (name.equals(CF_STATE) || name.equals(CF_HISTORY)) {
-                // Point reads dominate both: bloom filters keep a miss from touching data blocks.
+            if (name.equals(CF_STATE)) {
+                // Point reads dominate: bloom filters keep a miss from touching data blocks.
                 BloomFilter filter = new BloomFilter(10, false);
                 nativeOptions.add(filter);
                 options.setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(filter).setBlockCache(cache));

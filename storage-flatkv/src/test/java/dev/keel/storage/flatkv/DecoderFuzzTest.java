@@ -3,6 +3,7 @@ package dev.keel.storage.flatkv;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.keel.storage.api.CommitMetadata;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * The decoders of flatkv's own on-disk records against arbitrary bytes: they return a value or
  * throw {@link IllegalArgumentException} (which the store turns into a {@code CorruptionException}
  * naming the directory), never anything else and never an allocation sized by an unchecked length.
- * Valid encodings round-trip.
+ * Valid encodings round-trip. Targets: version records and history chunks.
  */
 class DecoderFuzzTest {
     private static final long SEED = Long.getLong("keel.seed", System.nanoTime());
@@ -59,19 +60,41 @@ class DecoderFuzzTest {
     }
 
     @Test
-    void historyKeysRoundTripAndKeepKeyOrder() {
+    void historyChunksRoundTrip() {
         SplittableRandom random = new SplittableRandom(SEED);
-        for (int i = 0; i < 1_000; i++) {
-            byte[] a = randomKey(random);
-            byte[] b = randomKey(random);
-            byte[] ha = Keys.history(a, 7);
-            assertArrayEquals(a, Keys.historyKey(ha));
-            assertEquals(7, Keys.historyVersion(ha));
-            int raw = Integer.signum(java.util.Arrays.compareUnsigned(a, b));
-            if (raw != 0) {
-                assertEquals(raw, Integer.signum(java.util.Arrays.compareUnsigned(ha, Keys.history(b, 3))),
-                        "escaped keys must sort like raw keys");
+        for (int i = 0; i < 200; i++) {
+            List<History.Prior> priors = new java.util.ArrayList<>();
+            int n = random.nextInt(50);
+            for (int j = 0; j < n; j++) {
+                byte[] value = null;
+                if (random.nextBoolean()) {
+                    value = new byte[random.nextInt(40)];
+                    random.nextBytes(value);
+                }
+                priors.add(new History.Prior(randomKey(random), value));
             }
+            List<History.Prior> decoded = new java.util.ArrayList<>();
+            for (byte[] chunk : History.encode(priors)) {
+                decoded.addAll(History.decode(chunk));
+            }
+            assertEquals(priors.size(), decoded.size());
+            for (int j = 0; j < n; j++) {
+                assertArrayEquals(priors.get(j).key(), decoded.get(j).key());
+                assertArrayEquals(priors.get(j).before(), decoded.get(j).before());
+            }
+        }
+    }
+
+    @Test
+    void largeHistoriesSplitIntoBoundedChunks() {
+        List<History.Prior> priors = new java.util.ArrayList<>();
+        for (int j = 0; j < 3_000; j++) {
+            priors.add(new History.Prior(new byte[] {(byte) j, (byte) (j >>> 8)}, new byte[1024]));
+        }
+        List<byte[]> chunks = History.encode(priors);
+        assertTrue(chunks.size() >= 2, "3 MiB of history must not be one value");
+        for (byte[] chunk : chunks) {
+            assertTrue(chunk.length < History.CHUNK_BYTES + 2048, "chunk of " + chunk.length + " bytes");
         }
     }
 
@@ -98,17 +121,16 @@ class DecoderFuzzTest {
         } catch (IllegalArgumentException expected) {
             // the typed rejection
         }
-        byte[] key = Keys.historyKey(input);
-        if (key != null) {
-            assertArrayEquals(input, Keys.history(key, Keys.historyVersion(input)), "a decoded history key re-encodes to its input");
-        }
         try {
-            Keys.decodePrior(input);
-        } catch (IllegalArgumentException expected) {
-            // the typed rejection
-        }
-        try {
-            assertArrayEquals(input, Keys.changedKeys(Keys.decodeChangedKeys(input)), "a decoded key list re-encodes to its input");
+            List<History.Prior> priors = History.decode(input);
+            List<byte[]> encoded = History.encode(priors);
+            byte[] joined = new byte[encoded.stream().mapToInt(c -> c.length).sum()];
+            int off = 0;
+            for (byte[] c : encoded) {
+                System.arraycopy(c, 0, joined, off, c.length);
+                off += c.length;
+            }
+            assertArrayEquals(input, joined, "a decoded history chunk re-encodes to its input");
         } catch (IllegalArgumentException expected) {
             // the typed rejection
         }
