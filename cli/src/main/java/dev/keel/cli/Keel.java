@@ -3,6 +3,7 @@ package dev.keel.cli;
 import dev.keel.cli.demo.DemoCommand;
 import dev.keel.cli.proof.ProofCommand;
 import dev.keel.cli.replay.ReplayCommand;
+import dev.keel.cli.wal.WalCommand;
 import dev.keel.storage.api.KeelException;
 import dev.keel.storage.api.Stores;
 import java.io.IOException;
@@ -40,11 +41,11 @@ import picocli.CommandLine.UnmatchedArgumentException;
         mixinStandardHelpOptions = true,
         versionProvider = Keel.VersionProvider.class,
         description = "Keel: an embedded versioned key-value store with state commitments.",
-        subcommands = {DemoCommand.class, ReplayCommand.class, ProofCommand.class, HelpCommand.class},
+        subcommands = {DemoCommand.class, ReplayCommand.class, ProofCommand.class, WalCommand.class, HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
-            "1:a check failed (e.g. a proof is invalid), or Keel reported an error",
+            "1:a check failed (e.g. a proof is invalid, a WAL record is corrupt), or Keel reported an error",
             "2:the command line is not valid"})
 public final class Keel implements Callable<Integer> {
     private static final String VERBOSE = "--verbose";
