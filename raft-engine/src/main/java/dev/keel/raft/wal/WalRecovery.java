@@ -42,13 +42,20 @@ final class WalRecovery {
     private final long segmentBytes;
     private final CRC32C crc = new CRC32C();
     private final RecordFrame.Scan scan = new RecordFrame.Scan();
+    private final WalVisitor visitor;
     private byte[] buf = new byte[0];
     private long tornBytes;
 
     WalRecovery(StorageDirectory dir, boolean readOnly, long segmentBytes) {
+        this(dir, readOnly, segmentBytes, new WalVisitor() { });
+    }
+
+    /** @param visitor told of every segment header and record as it passes its checks */
+    WalRecovery(StorageDirectory dir, boolean readOnly, long segmentBytes, WalVisitor visitor) {
         this.dir = dir;
         this.readOnly = readOnly;
         this.segmentBytes = segmentBytes;
+        this.visitor = Objects.requireNonNull(visitor, "visitor");
     }
 
     /** @return the recovered log; {@code segments} is empty for a new (or never-started) log */
@@ -100,6 +107,8 @@ final class WalRecovery {
                     }
                 }
                 open.add(new Segment(seq, file, header));
+                visitor.segment(path(name), seq, header.firstIndex(), header.chainSeed(), header.hardState(),
+                        java.util.Optional.ofNullable(header.snapshotToken()), header.sealCounts());
                 chain = s.crc;
                 int off = s.end;
                 while (true) {
@@ -110,6 +119,7 @@ final class WalRecovery {
                     if (s.status == RecordFrame.Status.BAD) {
                         if (last && s.torn) {
                             repairTornTail(file, name, off, len);
+                            visitor.tornTail(path(name), off, tornBytes);
                             break;
                         }
                         throw corrupt(name, off, s.reason + (last ? "" : " (not in the last segment, so not a torn write)"));
@@ -124,11 +134,16 @@ final class WalRecovery {
                                         + index.lastIndex() + ", snapshot index " + snapshotIndex + ")");
                             }
                             index.put(e.index(), e.term(), EntryIndex.location(seq, at), chain, s.bodyLength);
+                            visitor.entry(path(name), at, e.index(), e.term(), e.type(), e.payloadLength());
                         }
-                        case RecordFrame.HARD_STATE -> hs = decode(name, at, () -> WalProto.readHardState(body(scan)));
+                        case RecordFrame.HARD_STATE -> {
+                            hs = decode(name, at, () -> WalProto.readHardState(body(scan)));
+                            visitor.hardState(path(name), at, hs);
+                        }
                         case RecordFrame.SNAPSHOT_TOKEN -> {
                             token = decode(name, at, () -> WalProto.readSnapshotToken(body(scan)));
                             index.applySnapshot(token.index());
+                            visitor.snapshotToken(path(name), at, token);
                         }
                         case RecordFrame.TRUNCATE -> {
                             long from = decode(name, at, () -> WalProto.readTruncate(body(scan)));
@@ -136,6 +151,7 @@ final class WalRecovery {
                                 throw corrupt(name, at, "truncation from " + from + " at or below snapshot index " + snapshotIndex);
                             }
                             index.truncateFrom(from);
+                            visitor.truncation(path(name), at, from);
                         }
                         default -> throw corrupt(name, at, "record type " + s.type + " after the segment header");
                     }
