@@ -3,6 +3,7 @@ package dev.keel.cli;
 import dev.keel.cli.demo.DemoCommand;
 import dev.keel.cli.proof.ProofCommand;
 import dev.keel.cli.replay.ReplayCommand;
+import dev.keel.cli.snapshot.SnapshotCommand;
 import dev.keel.cli.wal.WalCommand;
 import dev.keel.storage.api.KeelException;
 import dev.keel.storage.api.Stores;
@@ -41,12 +42,14 @@ import picocli.CommandLine.UnmatchedArgumentException;
         mixinStandardHelpOptions = true,
         versionProvider = Keel.VersionProvider.class,
         description = "Keel: an embedded versioned key-value store with state commitments.",
-        subcommands = {DemoCommand.class, ReplayCommand.class, ProofCommand.class, WalCommand.class, HelpCommand.class},
+        subcommands = {DemoCommand.class, ReplayCommand.class, ProofCommand.class, WalCommand.class, SnapshotCommand.class,
+            HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
             "1:a check failed (e.g. a proof is invalid, a WAL record is corrupt), or Keel reported an error",
-            "2:the command line is not valid"})
+            "2:the command line is not valid",
+            "11-14:'snapshot verify': check 1-4 failed (length, token, header, checksum)"})
 public final class Keel implements Callable<Integer> {
     private static final String VERBOSE = "--verbose";
     private static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";

@@ -2,6 +2,8 @@ package dev.keel.cli.wal;
 
 import dev.keel.cli.CommandFailedException;
 import dev.keel.raft.wal.SegmentedLogStorage;
+import dev.keel.raft.wal.WalScanner;
+import dev.keel.raft.wal.WalVisitor;
 import dev.keel.storage.api.consensus.HardState;
 import dev.keel.storage.api.consensus.LogEntry;
 import dev.keel.storage.api.consensus.SnapshotToken;
@@ -11,9 +13,9 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -23,31 +25,24 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code keel wal dump DIR}: prints a WAL directory's segments, its recorded hard state and
- * snapshot token, and every entry (index, term, type, payload size) to stdout, one line each.
+ * {@code keel wal dump DIR}: prints a WAL directory record by record to stdout, one line each —
+ * every segment with its header fields, every entry (index, term, type, payload size), every
+ * hard-state, snapshot-token and truncation record — then the state the log recovers to.
  *
- * <p>The log is opened through {@link SegmentedLogStorage}'s read-only open, which verifies every
- * record (frame CRCs, the CRC chain, segment headers, replay rules) and never changes a file,
- * not even to cut a torn tail. The first failed check stops the dump with exit code 1 and the
- * corruption's message: the segment file, the byte offset and what failed.
- *
- * <p>Limitation, until raft-engine has a public record reader: the log is shown as recovery
- * replays it (the entries it holds, the latest hard state and token), not record by record, so
- * per-segment header fields, individual hard-state/token/truncation records and overwritten
- * entries are not printed, and a corrupt record stops the dump before any entry is printed.
+ * <p>Records are read by {@link WalScanner}, which runs the same checks as an open (frame CRCs,
+ * the CRC chain, segment headers, replay rules) in read-only mode and never changes a file, not
+ * even to cut a torn tail. Everything before the first failed check is printed; the failure stops
+ * the dump with exit code 1 and names the segment file, the byte offset and what failed.
  */
 @Command(name = "dump",
         description = {
-            "Print the segments and entries of a Keel WAL directory; never modifies it.",
+            "Print the segments and records of a Keel WAL directory; never modifies it.",
             "",
             "Stops with exit code 1 at the first record that fails a check, naming the file and offset.",
             ""})
 public final class WalDumpCommand implements Callable<Integer> {
     /** Segment file names, {@code docs/wal-format.md}: the sequence number in 16 decimal digits. */
     private static final Pattern SEGMENT = Pattern.compile("wal-(\\d{16})\\.seg");
-    /** Entries read per call; bounds memory for logs of any length. */
-    private static final int CHUNK_ENTRIES = 1024;
-    private static final long CHUNK_BYTES = 4L * 1024 * 1024;
 
     @Spec
     private CommandSpec spec;
@@ -57,40 +52,69 @@ public final class WalDumpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        requireSegments();
         PrintWriter out = spec.commandLine().getOut();
-        List<Path> segments = listSegments();
-        for (Path segment : segments) {
-            Matcher m = SEGMENT.matcher(segment.getFileName().toString());
-            if (!m.matches()) {
-                throw new IllegalStateException("listed a file that is not a segment: " + segment);
-            }
-            out.println("segment " + segment.getFileName() + " sequence " + Long.parseLong(m.group(1))
-                    + " bytes " + Files.size(segment));
-        }
-        out.flush();
-        try (SegmentedLogStorage log = SegmentedLogStorage.builder(dir).readOnly(true).open()) {
-            long first = log.firstIndex();
-            long last = log.lastIndex();
-            out.println("log first-index " + first + " last-index " + last);
-            HardState hs = log.hardState();
-            out.println("hard-state term " + hs.term() + " voted-for \"" + hs.votedFor() + "\" commit-index "
-                    + hs.commitIndex());
-            out.println(describe(log.snapshotToken()));
+        try {
+            WalScanner.scan(dir, new Printer(out));
             out.flush();
-            for (long lo = first; lo <= last; ) {
-                List<LogEntry> chunk = log.entries(lo, Math.min(last + 1, lo + CHUNK_ENTRIES), CHUNK_BYTES);
-                for (LogEntry e : chunk) {
-                    out.println("entry index " + e.index() + " term " + e.term() + " type " + e.type()
-                            + " payload " + e.payloadLength());
-                }
-                // Entries already printed stay on stdout if a later read finds corruption.
-                out.flush();
-                lo += chunk.size();
+            try (SegmentedLogStorage log = SegmentedLogStorage.builder(dir).readOnly(true).open()) {
+                out.println("log first-index " + log.firstIndex() + " last-index " + log.lastIndex());
+                out.println(describe(log.hardState()));
+                out.println(describe(log.snapshotToken()));
             }
         } catch (WalCorruptionException e) {
+            out.flush();
             throw new CommandFailedException("corrupt WAL record, dump stopped: " + e.getMessage(), e);
         }
+        out.flush();
         return ExitCode.OK;
+    }
+
+    /** Prints each record as the scan reports it; what was printed stays printed if a later one is corrupt. */
+    private static final class Printer implements WalVisitor {
+        private final PrintWriter out;
+
+        Printer(PrintWriter out) {
+            this.out = out;
+        }
+
+        @Override
+        public void segment(Path file, long sequence, long firstIndex, int chainSeed, HardState hardState,
+                            Optional<SnapshotToken> snapshotToken, Map<Integer, Long> sealCounts) {
+            out.println("segment " + file.getFileName() + " sequence " + sequence + " first-index " + firstIndex
+                    + " chain-seed " + String.format("%08x", chainSeed) + " header-" + describe(hardState)
+                    + " header-" + describe(snapshotToken) + " seal-counts " + sealCounts);
+        }
+
+        @Override
+        public void entry(Path file, long offset, long index, long term, LogEntry.Type type, int payloadBytes) {
+            out.println("entry index " + index + " term " + term + " type " + type + " payload " + payloadBytes);
+        }
+
+        @Override
+        public void hardState(Path file, long offset, HardState hardState) {
+            out.println("record " + describe(hardState) + " offset " + offset);
+        }
+
+        @Override
+        public void snapshotToken(Path file, long offset, SnapshotToken token) {
+            out.println("record " + describe(Optional.of(token)) + " offset " + offset);
+        }
+
+        @Override
+        public void truncation(Path file, long offset, long fromIndex) {
+            out.println("record truncate from-index " + fromIndex + " offset " + offset);
+        }
+
+        @Override
+        public void tornTail(Path file, long offset, long bytes) {
+            out.println("torn-tail " + file.getFileName() + " offset " + offset + " bytes " + bytes
+                    + " (an open for writing cuts it)");
+        }
+    }
+
+    private static String describe(HardState hs) {
+        return "hard-state term " + hs.term() + " voted-for \"" + hs.votedFor() + "\" commit-index " + hs.commitIndex();
     }
 
     private static String describe(Optional<SnapshotToken> token) {
@@ -104,18 +128,17 @@ public final class WalDumpCommand implements Callable<Integer> {
     }
 
     /** Refuses a path without segments: a read-only open would report an empty log, hiding a typo. */
-    private List<Path> listSegments() throws IOException {
+    private void requireSegments() throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new CommandFailedException("no WAL in " + dir + (Files.exists(dir) ? " (not a directory)"
                     : " (no such directory)"));
         }
         List<Path> segments;
         try (Stream<Path> files = Files.list(dir)) {
-            segments = files.filter(p -> SEGMENT.matcher(p.getFileName().toString()).matches()).sorted().toList();
+            segments = files.filter(p -> SEGMENT.matcher(p.getFileName().toString()).matches()).toList();
         }
         if (segments.isEmpty()) {
             throw new CommandFailedException("no WAL in " + dir + " (no wal-NNNNNNNNNNNNNNNN.seg files)");
         }
-        return segments;
     }
 }

@@ -101,6 +101,7 @@ class WalDumpCommandTest {
         long offset = Long.parseLong(error.replaceAll(".*at offset (\\d+):.*", "$1"));
         assertTrue(offset < at && at - offset < PAYLOAD + 64, "flipped " + at + ", reported " + offset);
         assertFalse(run.out().contains("entry index 6 "), run.describe());
+        assertTrue(run.out().contains("entry index 4 "), "records before the damaged one are printed\n" + run.describe());
     }
 
     @Test
