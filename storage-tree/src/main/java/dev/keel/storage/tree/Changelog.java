@@ -28,8 +28,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Frame: {@code u32 length ‖ u32 crc32c(length field) ‖ u32 crc32c(payload) ‖ payload}. The
  * length has its own checksum so that a damaged length is detected before it is used. On open, a
- * torn last frame (crash mid-append: short header, short payload, a bad payload checksum on the
- * frame that ends the file, or zeros to the end) is cut off; damage anywhere else is corruption.
+ * torn last frame (crash mid-append: short header, short payload, a frame that ends the file and
+ * fails its checksum with a whole unwritten (all-zero) sector in its payload, or zeros to the end)
+ * is cut off; damage anywhere else, a flipped bit in the last complete frame included, is
+ * corruption, because that frame may have been acknowledged.
  *
  * <p>Not thread-safe: the store's writer lock serialises appends.
  */
@@ -99,6 +101,27 @@ final class Changelog implements AutoCloseable {
         }
     }
 
+    /**
+     * @param bytes a frame's payload
+     * @param fileOffset where the payload starts in the file
+     * @return whether the payload's part of some 512-byte file sector is all zeros
+     */
+    static boolean hasZeroSector(byte[] bytes, long fileOffset) {
+        int i = 0;
+        while (i < bytes.length) {
+            int sectorEnd = (int) Math.min(bytes.length, i + (512 - ((fileOffset + i) % 512)));
+            boolean zero = true;
+            for (int j = i; j < sectorEnd && zero; j++) {
+                zero = bytes[j] == 0;
+            }
+            if (zero) {
+                return true;
+            }
+            i = sectorEnd;
+        }
+        return false;
+    }
+
     /** @return the offset after the last intact record */
     private static long readAll(Path file, FileChannel ch, List<Entry> into) throws IOException {
         long size = ch.size();
@@ -131,8 +154,11 @@ final class Changelog implements AutoCloseable {
             crc.update(payload.array(), 0, length);
             long next = pos + HEADER_BYTES + length;
             if ((int) crc.getValue() != payloadCrc) {
-                if (next == size) {
-                    return pos; // the last frame was torn inside its payload
+                if (next == size && hasZeroSector(payload.array(), pos + HEADER_BYTES)) {
+                    // A write cut by a crash leaves whole sectors unwritten (zeros in an appended
+                    // file); a flipped bit in a complete record does not, and is corruption: that
+                    // record may have been acknowledged.
+                    return pos;
                 }
                 throw new CorruptionException(file, "record at offset " + pos + " (" + length
                         + " bytes) fails its checksum: expected " + Integer.toHexString(payloadCrc)

@@ -202,6 +202,43 @@ class TreeDurabilityTest {
     }
 
     @Test
+    void flippedBitInTheLastCompleteChangelogRecordIsCorruptionNotATornTail() throws IOException {
+        Path dir = tempDir.resolve("s");
+        try (VersionedStore store = Stores.open("tree", dir, options(1000, 100))) {
+            store.commit(ChangeSet.builder().put(b("a"), b("1")).build(), CommitMetadata.EMPTY);
+            store.commit(ChangeSet.builder().put(b("b"), b("2")).build(), CommitMetadata.EMPTY);
+        }
+        Path log = onlyDataDirectory(dir).resolve("changelog-00000000");
+        byte[] bytes = Files.readAllBytes(log);
+        bytes[bytes.length - 3] ^= 0x01; // inside the last frame's payload; the frame stays complete
+        Files.write(log, bytes);
+        // The last commit was synced, so it may have been acknowledged: dropping it as torn would lose it.
+        CorruptionException e = assertThrows(CorruptionException.class, () -> Stores.open("tree", dir, options(1000, 100)).close());
+        assertEquals(log, e.file());
+    }
+
+    @Test
+    void lastChangelogRecordWithAnUnwrittenSectorIsATornTail() throws IOException {
+        Path dir = tempDir.resolve("s");
+        CommitInfo first;
+        byte[] value = new byte[2048];
+        java.util.Arrays.fill(value, (byte) 7);
+        try (VersionedStore store = Stores.open("tree", dir, options(1000, 100))) {
+            first = store.commit(ChangeSet.builder().put(b("a"), b("1")).build(), CommitMetadata.EMPTY);
+            store.commit(ChangeSet.builder().put(b("big"), value).build(), CommitMetadata.EMPTY);
+        }
+        Path log = onlyDataDirectory(dir).resolve("changelog-00000000");
+        byte[] bytes = Files.readAllBytes(log);
+        // A crash left the last 1,024 bytes of the file (whole sectors of the second frame) unwritten.
+        int end = bytes.length - bytes.length % 512;
+        java.util.Arrays.fill(bytes, end - 1024, end, (byte) 0);
+        Files.write(log, bytes);
+        try (VersionedStore store = Stores.open("tree", dir, options(1000, 100))) {
+            assertEquals(first, store.latest(), "the torn second commit is cut off");
+        }
+    }
+
+    @Test
     void damagedChangelogRecordBeforeTheLastIsCorruptionNamingTheFile() throws IOException {
         Path dir = tempDir.resolve("s");
         try (VersionedStore store = Stores.open("tree", dir, options(1000, 100))) {
