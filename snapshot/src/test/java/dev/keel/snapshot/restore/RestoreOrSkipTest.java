@@ -128,6 +128,37 @@ class RestoreOrSkipTest {
     }
 
     @Test
+    void crashInTheMiddleOfARestoreLeavesAUsableStoreAndTheNextOpenRestores() throws IOException {
+        SnapshotToken token;
+        CommitInfo snapInfo;
+        CommitInfo behind;
+        try (StoreAdapter sm = open("a")) {
+            applyUpTo(sm, 30);
+            long snapVersion = versionAt(sm.store, SNAPSHOT_INDEX);
+            token = snapshot(sm.store, snapVersion);
+            snapInfo = infoAt(sm.store, snapVersion);
+            sm.store.rollbackTo(versionAt(sm.store, 10));
+            behind = sm.store.latest();
+            sm.crashAfterRecords = 3;
+            assertThrows(StoreAdapter.SimulatedCrash.class,
+                    () -> RestoreOrSkip.run(sm, request(token, 1, 30, NodeRole.STANDALONE, VerificationPolicy.FULL)));
+            assertTrue(sm.reports.isEmpty(), "no open report for a failed open");
+            assertEquals(behind, sm.store.latest(), "the live store is untouched by the interrupted restore");
+        }
+        // What a killed process would leave besides: a half-built data directory nobody points to.
+        java.nio.file.Files.createDirectories(dir.resolve("a").resolve("data-00000099"));
+        java.nio.file.Files.writeString(dir.resolve("a").resolve("data-00000099").resolve("000001.sst"), "partial");
+        try (StoreAdapter sm = open("a")) {
+            assertEquals(behind, sm.store.latest(), "after the crash the old store opens as it was");
+            ColdStartResult result = RestoreOrSkip.run(sm, request(token, 1, 30, NodeRole.STANDALONE, VerificationPolicy.FULL));
+            assertEquals(ColdStartOutcome.EXECUTED, result.decision().outcome());
+            assertEquals(snapInfo.commitment(), sm.store.commitment());
+            assertEquals(SNAPSHOT_INDEX, result.effectiveAppliedIndex());
+        }
+        assertFalse(java.nio.file.Files.exists(dir.resolve("a").resolve("data-00000099")), "the leftover is removed on open");
+    }
+
+    @Test
     void skipAndRestoreReachTheSameStateAtTheSnapshotIndex() {
         try (StoreAdapter skipper = open("skip"); StoreAdapter restorer = open("restore")) {
             applyUpTo(skipper, SNAPSHOT_INDEX);

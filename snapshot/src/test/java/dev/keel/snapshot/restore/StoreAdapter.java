@@ -33,6 +33,8 @@ final class StoreAdapter implements StateMachine, AppliedIndexReader, SnapshotHe
     /** The header state after a SKIPPED open's merge (in memory, as an engine would keep it). */
     CommitMetadata headerState;
     boolean failRead;
+    /** When positive: the import dies (as a killed process would stop) after this many records. */
+    long crashAfterRecords;
 
     StoreAdapter(VersionedStore store) {
         this.store = store;
@@ -61,7 +63,37 @@ final class StoreAdapter implements StateMachine, AppliedIndexReader, SnapshotHe
     @Override
     public CommitInfo installSnapshot(ImportSource source, ProgressListener progress) {
         events.add("install");
+        if (crashAfterRecords > 0) {
+            java.util.Iterator<dev.keel.storage.api.ExportRecord> records = source.records();
+            long limit = crashAfterRecords;
+            java.util.Iterator<dev.keel.storage.api.ExportRecord> dying = new java.util.Iterator<>() {
+                private long served;
+
+                @Override
+                public boolean hasNext() {
+                    return records.hasNext();
+                }
+
+                @Override
+                public dev.keel.storage.api.ExportRecord next() {
+                    if (++served > limit) {
+                        throw new SimulatedCrash();
+                    }
+                    return records.next();
+                }
+            };
+            source = new ImportSource(source.backend(), source.recordKind(), source.expected(), source.recordCount(), dying);
+        }
         return store.replaceFrom(source, progress);
+    }
+
+    /** Stands for the process dying in the middle of a restore. */
+    static final class SimulatedCrash extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        SimulatedCrash() {
+            super("simulated crash in the middle of a restore");
+        }
     }
 
     @Override
