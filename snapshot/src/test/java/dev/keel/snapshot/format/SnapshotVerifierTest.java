@@ -87,6 +87,15 @@ class SnapshotVerifierTest {
     }
 
     @Test
+    void ownTokenIsTheTokenTheWriterReturned() throws IOException {
+        assertEquals(token, SnapshotVerifier.ownToken(file));
+        byte[] flipped = bytes.clone();
+        flipped[12] ^= 0x01; // inside the header's fields
+        assertThrows(SnapshotHeaderException.class, () -> SnapshotVerifier.ownToken(copyWith(flipped)));
+        assertThrows(SnapshotTooSmallException.class, () -> SnapshotVerifier.ownToken(copyWith(Arrays.copyOf(bytes, 5))));
+    }
+
+    @Test
     void everyTruncationIsDetectedByTheLengthCheck() throws IOException {
         for (int length = 0; length < bytes.length; length++) {
             Path copy = copyWith(Arrays.copyOf(bytes, length));
