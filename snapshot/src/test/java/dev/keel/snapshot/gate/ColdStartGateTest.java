@@ -279,8 +279,12 @@ class ColdStartGateTest {
     }
 
     @Test
-    void sameInputsGiveTheSameDecision() {
-        GateInputs inputs = in().have(17, 2).build();
-        assertEquals(ColdStartGate.decide(inputs), ColdStartGate.decide(inputs));
+    void equalInputsBuiltSeparatelyGiveEqualDecisions() {
+        // The gate is a pure function: two separately built, equal inputs decide alike.
+        GateDecision first = ColdStartGate.decide(in().have(17, 2).build());
+        GateDecision second = ColdStartGate.decide(in().have(17, 2).build());
+        assertEquals(first, second);
+        assertEquals(ColdStartOutcome.SKIPPED, first.outcome(), "snapshot 10 <= have 17 <= last log 20");
+        assertEquals(17, first.floor());
     }
 }
