@@ -1,0 +1,736 @@
+package dev.keel.raft.engine;
+
+import dev.keel.raft.clock.HybridClock;
+import dev.keel.raft.statemachine.BlockBatcher;
+import dev.keel.raft.statemachine.Command;
+import dev.keel.raft.statemachine.CommandCodec;
+import dev.keel.raft.wal.SegmentedLogStorage;
+import dev.keel.snapshot.format.SnapshotWriteOptions;
+import dev.keel.snapshot.format.SnapshotWriter;
+import dev.keel.snapshot.gate.LogTerms;
+import dev.keel.snapshot.gate.NodeRole;
+import dev.keel.snapshot.restore.ColdStartRequest;
+import dev.keel.snapshot.restore.ColdStartResult;
+import dev.keel.snapshot.restore.RestoreOrSkip;
+import dev.keel.storage.api.CommitMetadata;
+import dev.keel.storage.api.KeelException;
+import dev.keel.storage.api.Membership;
+import dev.keel.storage.api.ProgressListener;
+import dev.keel.storage.api.StorageException;
+import dev.keel.storage.api.StoreExport;
+import dev.keel.storage.api.coldstart.ColdStartObserver;
+import dev.keel.storage.api.coldstart.ColdStartReport;
+import dev.keel.storage.api.coldstart.ScrubReport;
+import dev.keel.storage.api.coldstart.VerificationPolicy;
+import dev.keel.storage.api.consensus.HardState;
+import dev.keel.storage.api.consensus.LogEntry;
+import dev.keel.storage.api.consensus.NotStartedException;
+import dev.keel.storage.api.consensus.SnapshotToken;
+import dev.keel.storage.api.consensus.StateMachine;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A standalone, single-voter engine: a {@link SegmentedLogStorage} and a {@link StateMachine} wired
+ * so that {@link #propose} means durable in the log, committed, applied, answered (SPEC section 2,
+ * "Standalone mode").
+ *
+ * <p><b>Opening.</b> {@link Builder#open()} returns at once. Cold start runs on the engine's own
+ * thread, as one straight sequence (see {@code coldStart}): recover the log, describe its durable
+ * state, run the snapshot module's gate and restore-or-skip, replay the log after the floor (a
+ * duplicate is re-applied only when volatile), commit the durable tail (a single voter's own log
+ * is its majority), fence the clock at its recovered ceiling. {@link #ready()} completes with the
+ * cold-start report, or exceptionally with the typed error that stopped the open. Until it
+ * completes, {@link #propose}, {@link #snapshot}, {@link #now} and {@link #coldStartReport} throw
+ * {@link NotStartedException}.
+ *
+ * <p><b>Proposals.</b> Proposals queue to the engine thread, which packs those waiting into entries
+ * with its {@link ProposalBatcher} (by default blocks of puts and deletes are merged into one
+ * entry), appends them durably, records the commit index in the hard state, applies them and
+ * completes each proposal with its entry's result. After every {@code snapshotEvery} applied
+ * entries, and on {@link #snapshot()}, the state machine's export is written as a snapshot file,
+ * recorded with {@code setSnapshotToken}, and the log compacted up to it.
+ *
+ * <p><b>Ownership and threads.</b> The engine owns the log and the state machine and closes both.
+ * Every public method may be called from any thread; proposal futures complete on the engine
+ * thread, so dependent work should be quick or asynchronous. {@link #close()} is idempotent, waits
+ * for the engine thread (including a cold start in progress) and the scrub thread to stop, and
+ * fails pending proposals with {@link IllegalStateException}.
+ */
+public final class Engine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+    private static final AtomicInteger THREADS = new AtomicInteger();
+    private static final long READ_BYTES = 4L * 1024 * 1024;
+
+    private final Builder config;
+    private final StateMachine stateMachine;
+    private final HybridClock clock;
+    private final LinkedBlockingQueue<Task> queue = new LinkedBlockingQueue<>();
+    private final CompletableFuture<ColdStartReport> ready = new CompletableFuture<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Thread thread;
+    private final ExecutorService scrubExecutor;
+    private volatile ColdStartReport report;
+    /** Set when the engine thread stopped on an error after start; later calls fail fast. */
+    private volatile Throwable failure;
+    private volatile long appliedIndex;
+    private volatile long commitIndex;
+    // Owned by the engine thread after open.
+    private SegmentedLogStorage log;
+    private ApplyLoop applyLoop;
+    private long term;
+    private long sinceSnapshot;
+
+    private Engine(Builder b) {
+        this.config = b;
+        this.stateMachine = b.stateMachine;
+        this.clock = b.clock;
+        int n = THREADS.incrementAndGet();
+        this.scrubExecutor = Executors.newSingleThreadExecutor(r -> daemon(r, "keel-engine-scrub-" + n));
+        this.thread = daemon(this::run, "keel-engine-" + n);
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** @return a builder */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return completes with the cold-start report once the engine is started, or with the open's error */
+    public CompletableFuture<ColdStartReport> ready() {
+        return ready.copy();
+    }
+
+    /**
+     * @return how the open went
+     * @throws NotStartedException before {@link #ready()} completed
+     */
+    public ColdStartReport coldStartReport() {
+        requireStarted("coldStartReport");
+        return report;
+    }
+
+    /** @return the index of the last entry applied; 0 before start */
+    public long appliedIndex() {
+        return appliedIndex;
+    }
+
+    /** @return the commit index recorded in the hard state; 0 before start */
+    public long commitIndex() {
+        return commitIndex;
+    }
+
+    /** @return the engine's hybrid clock */
+    public HybridClock clock() {
+        return clock;
+    }
+
+    /**
+     * Proposes a normal entry.
+     *
+     * @param payload the entry payload (for a {@code StoreStateMachine}, an encoded {@code Command})
+     * @return completes with the state machine's result for the entry that carried it, or
+     *     exceptionally if the log fails or the engine closes first
+     * @throws NotStartedException before the engine is ready
+     * @throws KeelException if the batcher refuses the payload
+     */
+    public CompletableFuture<byte[]> propose(byte[] payload) {
+        return submit(payload, LogEntry.Type.NORMAL, "propose");
+    }
+
+    /**
+     * Proposes a configuration entry carrying a membership change ({@link Command.MembershipChange}).
+     *
+     * @param membership the new membership
+     * @return completes with the state machine's result
+     * @throws NotStartedException before the engine is ready
+     */
+    public CompletableFuture<byte[]> changeMembership(Membership membership) {
+        return submit(CommandCodec.encode(new Command.MembershipChange(membership)), LogEntry.Type.CONFIG,
+                "changeMembership");
+    }
+
+    /**
+     * Issues a hybrid timestamp; when the current lease does not cover it, first commits an HLC lease
+     * entry (volatile) that raises the ceiling by the builder's lease length.
+     *
+     * @return completes with a timestamp greater than every one issued before, across restarts
+     * @throws NotStartedException before the engine is ready
+     */
+    public CompletableFuture<Long> now() {
+        requireStarted("now");
+        OptionalLong t = clock.tryNow();
+        if (t.isPresent()) {
+            return CompletableFuture.completedFuture(t.getAsLong());
+        }
+        long target = clock.leaseTarget(config.leaseMillis);
+        return propose(CommandCodec.encode(new Command.HlcLease(target))).thenCompose(r -> now());
+    }
+
+    /**
+     * Writes a snapshot of the state machine's latest applied version now (after every proposal
+     * queued before this call is applied), records its token and compacts the log.
+     *
+     * @return completes with the token (the existing one if nothing was applied since)
+     * @throws NotStartedException before the engine is ready
+     */
+    public CompletableFuture<SnapshotToken> snapshot() {
+        requireStarted("snapshot");
+        CompletableFuture<SnapshotToken> future = new CompletableFuture<>();
+        enqueue(new Task.SnapshotRequest(future));
+        return future;
+    }
+
+    private CompletableFuture<byte[]> submit(byte[] payload, LogEntry.Type type, String operation) {
+        requireStarted(operation);
+        Objects.requireNonNull(payload, "payload");
+        if (payload.length > LogEntry.MAX_PAYLOAD_BYTES) {
+            throw new IllegalArgumentException("payload of " + payload.length + " bytes exceeds " + LogEntry.MAX_PAYLOAD_BYTES);
+        }
+        boolean mergeable = type == LogEntry.Type.NORMAL && config.batcher.mergeable(payload);
+        CompletableFuture<byte[]> future = new CompletableFuture<>();
+        enqueue(new Task.Proposal(payload.clone(), type, mergeable, future));
+        return future;
+    }
+
+    private void enqueue(Task task) {
+        if (closed.get()) {
+            throw new IllegalStateException("engine is closed");
+        }
+        queue.add(task);
+        Throwable failed = failure;
+        if (closed.get() || failed != null) {
+            // The engine thread may have stopped before the add; fail what it would never take.
+            failPending(failed != null ? failed : new IllegalStateException("engine is closed"));
+        }
+    }
+
+    private void requireStarted(String operation) {
+        if (closed.get()) {
+            throw new IllegalStateException("engine is closed");
+        }
+        if (!ready.isDone()) {
+            throw new NotStartedException(operation);
+        }
+        if (ready.isCompletedExceptionally()) {
+            throw new IllegalStateException("engine failed to start; see ready()");
+        }
+        Throwable failed = failure;
+        if (failed != null) {
+            throw new IllegalStateException("engine stopped after a failure: " + failed, failed);
+        }
+    }
+
+    // ------------------------------------------------------------------ engine thread
+
+    private void run() {
+        try {
+            report = coldStart();
+            ready.complete(report);
+        } catch (Throwable t) {
+            LOG.error("event=engine_open_failed store={} error=\"{}\"", config.storeName, t.toString());
+            ready.completeExceptionally(t);
+            return;
+        }
+        try {
+            serve();
+        } catch (Throwable t) {
+            LOG.error("event=engine_failed store={} error=\"{}\"", config.storeName, t.toString());
+            failure = t;
+            failPending(t);
+        }
+    }
+
+    /** The open path, top to bottom. */
+    private ColdStartReport coldStart() {
+        log = openLog();
+        CapturingObserver observer = new CapturingObserver(config.storeName, config.observer);
+        ColdStartRequest request = describeDurableState(observer);
+        ColdStartResult result = RestoreOrSkip.run(stateMachine, request);
+        applyLoop = new ApplyLoop(stateMachine, result.effectiveAppliedIndex());
+        replayFrom(replayStart(request), log.lastIndex());
+        term = log.hardState().term() + 1;
+        commitDurableTail();
+        clock.fenceAtCeiling();
+        return observer.report();
+    }
+
+    private SegmentedLogStorage openLog() {
+        try {
+            Files.createDirectories(config.walDirectory);
+            Files.createDirectories(config.snapshotDirectory);
+        } catch (IOException e) {
+            throw new StorageException("cannot create engine directories " + config.walDirectory + ", "
+                    + config.snapshotDirectory, e);
+        }
+        return SegmentedLogStorage.builder(config.walDirectory).segmentBytes(config.segmentBytes).open();
+    }
+
+    private ColdStartRequest describeDurableState(ColdStartObserver observer) {
+        Optional<SnapshotToken> token = log.snapshotToken();
+        Path file = token.map(this::snapshotFile).orElse(null);
+        SegmentedLogStorage l = log;
+        LogTerms terms = index -> {
+            try {
+                return OptionalLong.of(l.term(index));
+            } catch (KeelException e) {
+                return OptionalLong.empty();
+            }
+        };
+        return new ColdStartRequest(config.storeName, token, file, log.firstIndex(), log.lastIndex(), terms,
+                log.hardState().commitIndex(), NodeRole.STANDALONE, config.policy, null, scrubExecutor, observer,
+                ProgressListener.NONE);
+    }
+
+    /**
+     * Entries after the snapshot (or from the log's start) are read; those at or below the floor
+     * are duplicates, re-applied only when volatile (SPEC: "volatile entries in (S.i, have] are
+     * re-applied").
+     */
+    private static long replayStart(ColdStartRequest request) {
+        long afterSnapshot = request.snapshot().map(s -> s.index() + 1).orElse(1L);
+        return Math.max(request.firstIndex(), afterSnapshot);
+    }
+
+    /** A single voter's durable entries are committed: its own log is the majority. */
+    private void commitDurableTail() {
+        long last = Math.max(log.lastIndex(), applyLoop.appliedIndex());
+        log.setHardState(new HardState(term, HardState.NO_VOTE, last));
+        commitIndex = last;
+        appliedIndex = applyLoop.appliedIndex();
+    }
+
+    private void replayFrom(long from, long to) {
+        long next = from;
+        while (next <= to) {
+            List<LogEntry> entries = log.entries(next, to + 1, READ_BYTES);
+            for (LogEntry e : entries) {
+                applyLoop.apply(e);
+            }
+            next += entries.size();
+        }
+    }
+
+    private void serve() throws InterruptedException {
+        List<Task> tasks = new ArrayList<>();
+        while (true) {
+            tasks.clear();
+            tasks.add(queue.take());
+            queue.drainTo(tasks, config.maxBatchProposals);
+            List<Task.Proposal> proposals = new ArrayList<>();
+            for (Task task : tasks) {
+                if (task instanceof Task.Proposal p) {
+                    proposals.add(p);
+                    continue;
+                }
+                commitAndApply(proposals);
+                proposals.clear();
+                if (task instanceof Task.Stop) {
+                    return;
+                }
+                Task.SnapshotRequest request = (Task.SnapshotRequest) task;
+                try {
+                    request.future().complete(takeSnapshot());
+                } catch (RuntimeException e) {
+                    request.future().completeExceptionally(e);
+                }
+            }
+            commitAndApply(proposals);
+            if (config.snapshotEvery > 0 && sinceSnapshot >= config.snapshotEvery && hasAppliedVersion()) {
+                // Entries so far may all have been volatile (leases): then there is no version yet,
+                // and the periodic snapshot simply waits for one.
+                takeSnapshot();
+            }
+        }
+    }
+
+    /** Durable, committed, applied, answered — in that order. */
+    private void commitAndApply(List<Task.Proposal> proposals) {
+        if (proposals.isEmpty()) {
+            return;
+        }
+        List<Batch> batches = pack(proposals, log.lastIndex() + 1);
+        List<LogEntry> entries = new ArrayList<>(batches.size());
+        for (Batch b : batches) {
+            entries.add(b.entry());
+        }
+        try {
+            log.append(entries).join();
+        } catch (RuntimeException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            batches.forEach(b -> b.proposals().forEach(p -> p.future().completeExceptionally(cause)));
+            throw e;
+        }
+        long last = entries.get(entries.size() - 1).index();
+        log.setHardState(new HardState(term, HardState.NO_VOTE, last));
+        commitIndex = last;
+        for (Batch b : batches) {
+            byte[] result;
+            try {
+                result = applyLoop.apply(b.entry()).orElseThrow();
+            } catch (RuntimeException e) {
+                b.proposals().forEach(p -> p.future().completeExceptionally(e));
+                throw e;
+            }
+            appliedIndex = applyLoop.appliedIndex();
+            sinceSnapshot++;
+            b.proposals().forEach(p -> p.future().complete(result.clone()));
+        }
+    }
+
+    /** Consecutive mergeable proposals share an entry up to the byte cap; the others get one each. */
+    private List<Batch> pack(List<Task.Proposal> proposals, long firstIndex) {
+        List<Batch> batches = new ArrayList<>();
+        List<Task.Proposal> group = new ArrayList<>();
+        long groupBytes = 0;
+        for (Task.Proposal p : proposals) {
+            if (!group.isEmpty() && (!p.mergeable() || groupBytes + p.payload().length > config.maxEntryBytes)) {
+                batches.add(batch(group, firstIndex + batches.size()));
+                group = new ArrayList<>();
+                groupBytes = 0;
+            }
+            group.add(p);
+            groupBytes += p.payload().length;
+            if (!p.mergeable()) {
+                batches.add(batch(group, firstIndex + batches.size()));
+                group = new ArrayList<>();
+                groupBytes = 0;
+            }
+        }
+        if (!group.isEmpty()) {
+            batches.add(batch(group, firstIndex + batches.size()));
+        }
+        return batches;
+    }
+
+    private Batch batch(List<Task.Proposal> group, long index) {
+        byte[] payload;
+        if (group.size() == 1) {
+            payload = group.get(0).payload();
+        } else {
+            List<byte[]> payloads = new ArrayList<>(group.size());
+            group.forEach(p -> payloads.add(p.payload()));
+            payload = config.batcher.merge(payloads);
+        }
+        return new Batch(new LogEntry(index, term, group.get(0).type(), payload), List.copyOf(group));
+    }
+
+    private boolean hasAppliedVersion() {
+        try (StoreExport export = stateMachine.exportSnapshot()) {
+            return export.info().metadata().appliedIndex() > 0;
+        }
+    }
+
+    private SnapshotToken takeSnapshot() {
+        sinceSnapshot = 0;
+        Optional<SnapshotToken> existing = log.snapshotToken();
+        try (StoreExport export = stateMachine.exportSnapshot()) {
+            CommitMetadata metadata = export.info().metadata();
+            if (existing.isPresent() && existing.get().index() >= metadata.appliedIndex()) {
+                return existing.get();
+            }
+            if (metadata.appliedIndex() == 0) {
+                throw new IllegalStateException("nothing has been applied yet; there is no version to snapshot");
+            }
+            SnapshotToken token = SnapshotWriter.write(export, snapshotFile(metadata.appliedIndex(), metadata.appliedTerm()),
+                    SnapshotWriteOptions.DEFAULTS);
+            log.setSnapshotToken(token);
+            log.compact(token.index());
+            deleteSnapshotsOtherThan(snapshotFile(token));
+            LOG.info("event=snapshot_written store={} index={} term={} bytes={}", config.storeName, token.index(),
+                    token.term(), token.fileLength());
+            return token;
+        }
+    }
+
+    private Path snapshotFile(SnapshotToken token) {
+        return snapshotFile(token.index(), token.term());
+    }
+
+    private Path snapshotFile(long index, long snapshotTerm) {
+        return config.snapshotDirectory.resolve(String.format("snapshot-%020d-%d.snap", index, snapshotTerm));
+    }
+
+    private void deleteSnapshotsOtherThan(Path keep) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(config.snapshotDirectory, "snapshot-*.snap")) {
+            for (Path f : files) {
+                if (!f.equals(keep)) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        } catch (IOException e) {
+            // The token names the file to use; a stale file left behind wastes space only.
+            LOG.warn("event=snapshot_cleanup_failed dir={} error=\"{}\"", config.snapshotDirectory, e.toString());
+        }
+    }
+
+    private void failPending(Throwable cause) {
+        Task task;
+        while ((task = queue.poll()) != null) {
+            if (task instanceof Task.Proposal p) {
+                p.future().completeExceptionally(cause);
+            } else if (task instanceof Task.SnapshotRequest s) {
+                s.future().completeExceptionally(cause);
+            }
+        }
+    }
+
+    /**
+     * Stops the engine thread (after a cold start in progress ends), fails pending proposals, stops
+     * the scrub thread and closes the log and the state machine, reporting every failure (the first
+     * thrown, the rest suppressed). Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        queue.add(new Task.Stop());
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        failPending(new IllegalStateException("engine closed"));
+        scrubExecutor.shutdown();
+        try {
+            if (!scrubExecutor.awaitTermination(1, TimeUnit.MINUTES)) {
+                LOG.warn("event=scrub_still_running store={}", config.storeName);
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        RuntimeException closeFailure = null;
+        for (AutoCloseable c : new AutoCloseable[] {log, stateMachine}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                if (closeFailure == null) {
+                    closeFailure = e instanceof RuntimeException re ? re : new StorageException("close failed", e);
+                } else {
+                    closeFailure.addSuppressed(e);
+                }
+            }
+        }
+        if (!ready.isDone()) {
+            ready.completeExceptionally(new IllegalStateException("engine closed before it started"));
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (closeFailure != null) {
+            throw closeFailure;
+        }
+    }
+
+    private void start() {
+        thread.start();
+    }
+
+    /** Work for the engine thread. */
+    private sealed interface Task {
+        record Proposal(byte[] payload, LogEntry.Type type, boolean mergeable, CompletableFuture<byte[]> future)
+                implements Task {
+        }
+
+        record SnapshotRequest(CompletableFuture<SnapshotToken> future) implements Task {
+        }
+
+        record Stop() implements Task {
+        }
+    }
+
+    /** One entry and the proposals it answers. */
+    private record Batch(LogEntry entry, List<Task.Proposal> proposals) {
+    }
+
+    /** Logs one line per report, keeps the open report, forwards to the builder's observer. */
+    private static final class CapturingObserver implements ColdStartObserver {
+        private final String store;
+        private final ColdStartObserver delegate;
+        private volatile ColdStartReport report;
+    /** Set when the engine thread stopped on an error after start; later calls fail fast. */
+    private volatile Throwable failure;
+
+        CapturingObserver(String store, ColdStartObserver delegate) {
+            this.store = store;
+            this.delegate = delegate;
+        }
+
+        ColdStartReport report() {
+            return Objects.requireNonNull(report, "restore-or-skip delivered no open report");
+        }
+
+        @Override
+        public void onOpen(ColdStartReport r) {
+            report = r;
+            LOG.info("event=cold_start store={} outcome={} reason={} snapshotIndex={} have={} last={} floor={} commit={} "
+                    + "bytesRead={} elapsedMs={}", store, r.outcome(), r.reason().label(), r.snapshotIndex(), r.have(),
+                    r.lastIndex(), r.floor(), r.commitIndex(), r.bytesRead(), r.elapsed().toMillis());
+            if (delegate != null) {
+                delegate.onOpen(r);
+            }
+        }
+
+        @Override
+        public void onScrub(ScrubReport r) {
+            LOG.info("event=snapshot_scrub store={} snapshotIndex={} passed={} failure=\"{}\" bytesRead={}", store,
+                    r.snapshotIndex(), r.passed(), r.failure(), r.bytesRead());
+            if (delegate != null) {
+                delegate.onScrub(r);
+            }
+        }
+    }
+
+    /** Configures and opens an {@link Engine}. Not thread-safe; use once. */
+    public static final class Builder {
+        private Path walDirectory;
+        private Path snapshotDirectory;
+        private StateMachine stateMachine;
+        private HybridClock clock;
+        private String storeName;
+        private ProposalBatcher batcher = BlockBatcher.INSTANCE;
+        private ColdStartObserver observer;
+        private VerificationPolicy policy = VerificationPolicy.HEADER;
+        private long snapshotEvery = 10_000;
+        private long segmentBytes = 64L * 1024 * 1024;
+        private long leaseMillis = 3_000;
+        private int maxEntryBytes = 4 * 1024 * 1024;
+        private int maxBatchProposals = 4096;
+
+        private Builder() {
+        }
+
+        /** @param dir the log's directory (required; created if missing) @return this builder */
+        public Builder walDirectory(Path dir) {
+            this.walDirectory = Objects.requireNonNull(dir, "dir");
+            return this;
+        }
+
+        /** @param dir where snapshot files live (required; created if missing) @return this builder */
+        public Builder snapshotDirectory(Path dir) {
+            this.snapshotDirectory = Objects.requireNonNull(dir, "dir");
+            return this;
+        }
+
+        /** @param sm the state machine (required; the engine closes it) @return this builder */
+        public Builder stateMachine(StateMachine sm) {
+            this.stateMachine = Objects.requireNonNull(sm, "sm");
+            return this;
+        }
+
+        /**
+         * @param hlc the clock (default: a system clock); pass the one a {@code StoreStateMachine}
+         *     raises, so leases it applies cover the timestamps {@link Engine#now()} issues
+         * @return this builder
+         */
+        public Builder clock(HybridClock hlc) {
+            this.clock = Objects.requireNonNull(hlc, "hlc");
+            return this;
+        }
+
+        /** @param name the store's name in reports and logs (default: the WAL directory) @return this builder */
+        public Builder storeName(String name) {
+            this.storeName = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /** @param b how proposals share entries (default {@link BlockBatcher}) @return this builder */
+        public Builder batcher(ProposalBatcher b) {
+            this.batcher = Objects.requireNonNull(b, "b");
+            return this;
+        }
+
+        /** @param o receives the cold-start and scrub reports @return this builder */
+        public Builder observer(ColdStartObserver o) {
+            this.observer = Objects.requireNonNull(o, "o");
+            return this;
+        }
+
+        /** @param p how much of a skipped snapshot is verified before ready (default HEADER) @return this builder */
+        public Builder verificationPolicy(VerificationPolicy p) {
+            this.policy = Objects.requireNonNull(p, "p");
+            return this;
+        }
+
+        /** @param entries applied entries between automatic snapshots; 0 disables them (default 10,000) @return this builder */
+        public Builder snapshotEvery(long entries) {
+            if (entries < 0) {
+                throw new IllegalArgumentException("snapshot interval must be >= 0: " + entries);
+            }
+            this.snapshotEvery = entries;
+            return this;
+        }
+
+        /** @param bytes WAL segment size (default 64 MiB) @return this builder */
+        public Builder segmentBytes(long bytes) {
+            this.segmentBytes = bytes;
+            return this;
+        }
+
+        /** @param millis how far ahead of the wall clock a lease reaches (default 3 s) @return this builder */
+        public Builder leaseMillis(long millis) {
+            if (millis < 1) {
+                throw new IllegalArgumentException("lease must be >= 1 ms: " + millis);
+            }
+            this.leaseMillis = millis;
+            return this;
+        }
+
+        /** @param bytes payload bytes merged into one entry at most (default 4 MiB) @return this builder */
+        public Builder maxEntryBytes(int bytes) {
+            if (bytes < 1 || bytes > LogEntry.MAX_PAYLOAD_BYTES / 2) {
+                throw new IllegalArgumentException("entry byte cap must be 1.." + LogEntry.MAX_PAYLOAD_BYTES / 2 + ": " + bytes);
+            }
+            this.maxEntryBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Starts the engine thread, which runs the cold start; returns at once.
+         *
+         * @return the engine; wait for {@link Engine#ready()}
+         * @throws NullPointerException if the WAL directory, snapshot directory or state machine is missing
+         */
+        public Engine open() {
+            Objects.requireNonNull(walDirectory, "walDirectory");
+            Objects.requireNonNull(snapshotDirectory, "snapshotDirectory");
+            Objects.requireNonNull(stateMachine, "stateMachine");
+            if (clock == null) {
+                clock = HybridClock.system();
+            }
+            if (storeName == null) {
+                storeName = walDirectory.toString();
+            }
+            Engine engine = new Engine(this);
+            engine.start();
+            return engine;
+        }
+    }
+}
