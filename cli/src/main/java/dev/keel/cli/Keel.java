@@ -1,6 +1,8 @@
 package dev.keel.cli;
 
 import dev.keel.cli.demo.DemoCommand;
+import dev.keel.cli.parity.DigestCommand;
+import dev.keel.cli.parity.ParityCommand;
 import dev.keel.cli.proof.ProofCommand;
 import dev.keel.cli.replay.ReplayCommand;
 import dev.keel.cli.snapshot.SnapshotCommand;
@@ -43,11 +45,11 @@ import picocli.CommandLine.UnmatchedArgumentException;
         versionProvider = Keel.VersionProvider.class,
         description = "Keel: an embedded versioned key-value store with state commitments.",
         subcommands = {DemoCommand.class, ReplayCommand.class, ProofCommand.class, WalCommand.class, SnapshotCommand.class,
-            HelpCommand.class},
+            DigestCommand.class, ParityCommand.class, HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
-            "1:a check failed (e.g. a proof is invalid, a WAL record is corrupt), or Keel reported an error",
+            "1:a check failed (e.g. a proof is invalid, a WAL record is corrupt, two backends diverged), or Keel reported an error",
             "2:the command line is not valid",
             "11-14:'snapshot verify': check 1-4 failed (length, token, header, checksum)"})
 public final class Keel implements Callable<Integer> {
