@@ -265,6 +265,7 @@ public final class Engine implements AutoCloseable {
     /** The open path, top to bottom. */
     private ColdStartReport coldStart() {
         log = openLog();
+        requireCommittedEntriesPresent(log);
         CapturingObserver observer = new CapturingObserver(config.storeName, config.observer);
         ColdStartRequest request = describeDurableState(observer);
         ColdStartResult result = RestoreOrSkip.run(stateMachine, request);
@@ -274,6 +275,21 @@ public final class Engine implements AutoCloseable {
         commitDurableTail();
         clock.fenceAtCeiling();
         return observer.report();
+    }
+
+    /**
+     * The hard state says which entries were committed, and the log must still hold them: a WAL
+     * whose last segment file vanished recovers as a clean, shorter log, and only this comparison
+     * notices that acknowledged entries are gone.
+     */
+    private static void requireCommittedEntriesPresent(SegmentedLogStorage log) {
+        long commit = log.hardState().commitIndex();
+        long last = Math.max(log.lastIndex(), log.snapshotToken().map(SnapshotToken::index).orElse(0L));
+        if (commit > last) {
+            throw new dev.keel.storage.api.coldstart.LogGapException("the log ends at index " + last
+                    + " but its hard state records entries up to " + commit
+                    + " as committed: acknowledged entries are missing (a lost segment file?)");
+        }
     }
 
     private SegmentedLogStorage openLog() {

@@ -34,6 +34,27 @@ class EngineTest {
     Path dir;
 
     @Test
+    void logMissingCommittedEntriesRefusesToStart() {
+        try (Node node = new Node(dir, 0)) {
+            node.open();
+            for (int i = 0; i < 5; i++) {
+                node.put("k" + i, "v" + i);
+            }
+            node.stop();
+        }
+        // Entries the hard state records as committed disappear from the log (as when its last
+        // segment file is lost): the engine must not start as if they never existed.
+        try (dev.keel.raft.wal.SegmentedLogStorage log = dev.keel.raft.wal.SegmentedLogStorage.builder(dir.resolve("wal")).open()) {
+            assertEquals(5, log.hardState().commitIndex());
+            log.truncateSuffix(4);
+        }
+        try (Node node = new Node(dir, 0)) {
+            AssertionError e = assertThrows(AssertionError.class, node::open);
+            assertTrue(String.valueOf(e.getCause()).contains("acknowledged entries are missing"), String.valueOf(e.getCause()));
+        }
+    }
+
+    @Test
     void periodicSnapshotWaitsWhileOnlyLeasesWereApplied() {
         // Regression (seed 5705432675936): with a snapshot due after every entry, a lease as the first
         // entry left no store version to snapshot, and the periodic snapshot stopped the engine.
