@@ -76,6 +76,10 @@ public final class ParityCommand implements Callable<Integer> {
 
         @Option(names = "--generate", paramLabel = "<seed>,<versions>", description = "A seeded generated history.")
         String generate;
+
+        @Option(names = "--wal", paramLabel = "<dir>",
+                description = "An engine's write-ahead log: every entry that makes a store version, from index 1.")
+        Path wal;
     }
 
     @Option(names = "--every", paramLabel = "<n>", defaultValue = "" + ParityOptions.DEFAULT_EVERY,
@@ -108,7 +112,8 @@ public final class ParityCommand implements Callable<Integer> {
         if (depth < 0 || depth > LogicalDigest.MAX_DEPTH) {
             throw new ParameterException(spec.commandLine(), "--depth must be 0.." + LogicalDigest.MAX_DEPTH + ", was " + depth);
         }
-        ReplayHistory history = source.ops != null ? readOps(source.ops) : generated(source.generate);
+        ReplayHistory history = source.ops != null ? readOps(source.ops)
+                : source.wal != null ? readWal(source.wal) : generated(source.generate);
         if (shards < 1 || shards > history.versions()) {
             throw new ParameterException(spec.commandLine(), "--shards must be 1.." + history.versions()
                     + " (one version at least per shard), was " + shards);
@@ -227,6 +232,40 @@ public final class ParityCommand implements Callable<Integer> {
             throw new CommandFailedException("the operations file " + file + " has no committed batch: nothing to compare");
         }
         return new RecordedHistory(batches, "ops " + file.getFileName());
+    }
+
+    /**
+     * The versions a {@link dev.keel.raft.statemachine.StoreStateMachine} makes of a WAL's entries:
+     * a block commits its mutations, a membership change or key rotation an empty change set, and a
+     * lease (volatile) no version. Read-only: the log is never modified.
+     */
+    private static ReplayHistory readWal(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new CommandFailedException("no WAL in " + dir + " (no such directory)");
+        }
+        List<ChangeSet> batches = new ArrayList<>();
+        try (dev.keel.raft.wal.SegmentedLogStorage log = dev.keel.raft.wal.SegmentedLogStorage.builder(dir).readOnly(true).open()) {
+            if (log.firstIndex() != 1) {
+                throw new CommandFailedException("the WAL in " + dir + " starts at index " + log.firstIndex()
+                        + " (compacted after a snapshot): parity needs the history from index 1");
+            }
+            for (long next = 1; next <= log.lastIndex(); ) {
+                List<dev.keel.storage.api.consensus.LogEntry> entries = log.entries(next, log.lastIndex() + 1, 4L << 20);
+                for (dev.keel.storage.api.consensus.LogEntry e : entries) {
+                    dev.keel.raft.statemachine.Command command = dev.keel.raft.statemachine.CommandCodec.decode(e.payload());
+                    if (command instanceof dev.keel.raft.statemachine.Command.Block block) {
+                        batches.add(ChangeSet.of(block.mutations()));
+                    } else if (!(command instanceof dev.keel.raft.statemachine.Command.HlcLease)) {
+                        batches.add(ChangeSet.empty());
+                    }
+                }
+                next += entries.size();
+            }
+        }
+        if (batches.isEmpty()) {
+            throw new CommandFailedException("the WAL in " + dir + " holds no entry that makes a version: nothing to compare");
+        }
+        return new RecordedHistory(batches, "wal " + dir.getFileName());
     }
 
     private static void deleteTree(Path root) {

@@ -47,6 +47,38 @@ class ParityCommandTest {
     }
 
     @Test
+    void parityOfAnEngineWalPassesAndCountsOneVersionPerNonVolatileEntry() {
+        Path wal = tmp.resolve("wal");
+        try (dev.keel.raft.wal.SegmentedLogStorage log = dev.keel.raft.wal.SegmentedLogStorage.builder(
+                java.nio.file.Files.isDirectory(wal) ? wal : createDirectory(wal)).open()) {
+            long index = 0;
+            for (int v = 0; v < 12; v++) {
+                byte[] payload = v == 5
+                        ? dev.keel.raft.statemachine.CommandCodec.encode(new dev.keel.raft.statemachine.Command.HlcLease(1_000))
+                        : dev.keel.raft.statemachine.CommandCodec.encode(new dev.keel.raft.statemachine.Command.Block(List.of(
+                                dev.keel.storage.api.Mutation.put(new byte[] {(byte) v}, new byte[] {(byte) (v * 3)}),
+                                dev.keel.storage.api.Mutation.delete(new byte[] {(byte) (v - 2)}))));
+                log.append(List.of(new dev.keel.storage.api.consensus.LogEntry(++index, 1,
+                        dev.keel.storage.api.consensus.LogEntry.Type.NORMAL, payload))).join();
+            }
+        }
+        KeelInvocation run = KeelInvocation.run("parity", "--wal", wal.toString(), "--every", "1");
+
+        assertEquals(0, run.exitCode(), run.describe());
+        // 12 entries less one lease make versions 1..11; version 0 is compared too.
+        assertTrue(run.out().lines().anyMatch(l -> l.matches("0\\s+0\\.\\.11\\s+12\\s+passed.*")), run.describe());
+        assertTrue(run.out().contains("verdict: passed"), run.describe());
+    }
+
+    private static Path createDirectory(Path dir) {
+        try {
+            return Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void digestOfAVersionTheStoreDoesNotHoldExitsOneWithoutOutput() {
         try (VersionedStore s = Stores.open("tree", tmp.resolve("t"), StoreOptions.defaults())) {
             s.commit(ChangeSet.builder().put(new byte[] {1}, new byte[] {1}).build(), CommitMetadata.EMPTY);
