@@ -90,9 +90,9 @@ public class CommitThroughputBenchmark {
         }
     }
 
-    /** A flatkv store pre-loaded with {@link #preload} keys, and the next block to commit. */
+    /** A store of one backend pre-loaded with {@link #preload} keys, and the next block to commit. */
     @State(Scope.Benchmark)
-    public static class FlatKv {
+    public abstract static class PreloadedStore {
         @Param({"1000000"})
         public int preload;
         /** false: the engine's setting (its log makes commits replayable); true: a store used alone. */
@@ -104,10 +104,13 @@ public class CommitThroughputBenchmark {
         SplittableRandom random = new SplittableRandom(42);
         ChangeSet next;
 
+        /** @return the backend name given to {@code Stores.open} */
+        abstract String backend();
+
         @Setup(Level.Trial)
         public void open() throws IOException {
-            dir = Files.createTempDirectory("keel-bench-flatkv");
-            store = Stores.open("flatkv", dir, StoreOptions.defaults().withSync(sync));
+            dir = Files.createTempDirectory("keel-bench-" + backend());
+            store = Stores.open(backend(), dir, StoreOptions.defaults().withSync(sync));
             for (int start = 0; start < preload; start += 20_000) {
                 ChangeSet.Builder b = ChangeSet.builder();
                 for (int i = start; i < Math.min(preload, start + 20_000); i++) {
@@ -135,52 +138,21 @@ public class CommitThroughputBenchmark {
         }
     }
 
-    /**
-     * A tree store with the same pre-load and blocks as {@link FlatKv}. A separate state rather
-     * than a backend parameter of {@code FlatKv}, so that the flatkv scores keep their names and
-     * stay comparable with earlier runs.
-     */
+    /** flatkv. A state per backend rather than a backend parameter, so the scores keep their names. */
     @State(Scope.Benchmark)
-    public static class Tree {
-        @Param({"1000000"})
-        public int preload;
-        /** false: the engine's setting (its log makes commits replayable); true: a store used alone. */
-        @Param({"false", "true"})
-        public boolean sync;
-
-        Path dir;
-        VersionedStore store;
-        SplittableRandom random = new SplittableRandom(42);
-        ChangeSet next;
-
-        @Setup(Level.Trial)
-        public void open() throws IOException {
-            dir = Files.createTempDirectory("keel-bench-tree");
-            store = Stores.open("tree", dir, StoreOptions.defaults().withSync(sync));
-            for (int start = 0; start < preload; start += 20_000) {
-                ChangeSet.Builder b = ChangeSet.builder();
-                for (int i = start; i < Math.min(preload, start + 20_000); i++) {
-                    b.put(key(i), value(random));
-                }
-                store.commit(b.build(), CommitMetadata.EMPTY);
-            }
-            // As for flatkv: the pre-load's versions (held in memory by the tree) are not the steady state.
-            store.pruneBefore(store.latestVersion());
+    public static class FlatKv extends PreloadedStore {
+        @Override
+        String backend() {
+            return "flatkv";
         }
+    }
 
-        @Setup(Level.Invocation)
-        public void nextBlock() {
-            ChangeSet.Builder b = ChangeSet.builder();
-            for (int i = 0; i < BLOCK; i++) {
-                b.put(key(random.nextInt(preload)), value(random));
-            }
-            next = b.build();
-        }
-
-        @TearDown(Level.Trial)
-        public void close() throws IOException {
-            store.close();
-            deleteTree(dir);
+    /** tree, with the same pre-load and blocks as {@link FlatKv}. */
+    @State(Scope.Benchmark)
+    public static class Tree extends PreloadedStore {
+        @Override
+        String backend() {
+            return "tree";
         }
     }
 
