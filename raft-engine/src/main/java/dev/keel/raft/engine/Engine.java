@@ -5,6 +5,8 @@ import dev.keel.raft.statemachine.BlockBatcher;
 import dev.keel.raft.statemachine.Command;
 import dev.keel.raft.statemachine.CommandCodec;
 import dev.keel.raft.wal.SegmentedLogStorage;
+import dev.keel.snapshot.format.ChunkSealing;
+import dev.keel.snapshot.format.SnapshotVerifier;
 import dev.keel.snapshot.format.SnapshotWriteOptions;
 import dev.keel.snapshot.format.SnapshotWriter;
 import dev.keel.snapshot.gate.LogTerms;
@@ -22,11 +24,13 @@ import dev.keel.storage.api.coldstart.ColdStartObserver;
 import dev.keel.storage.api.coldstart.ColdStartReport;
 import dev.keel.storage.api.coldstart.ScrubReport;
 import dev.keel.storage.api.coldstart.VerificationPolicy;
+import dev.keel.storage.api.consensus.AppliedIndexReader;
 import dev.keel.storage.api.consensus.HardState;
 import dev.keel.storage.api.consensus.LogEntry;
 import dev.keel.storage.api.consensus.NotStartedException;
 import dev.keel.storage.api.consensus.SnapshotToken;
 import dev.keel.storage.api.consensus.StateMachine;
+import dev.keel.storage.api.crypto.Sealer;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -67,6 +71,16 @@ import org.slf4j.LoggerFactory;
  * entries, and on {@link #snapshot()}, the state machine's export is written as a snapshot file,
  * recorded with {@code setSnapshotToken}, and the log compacted up to it.
  *
+ * <p><b>Encryption at rest</b> (SPEC section 2), with a {@linkplain Builder#sealer sealer}: the
+ * first {@link #rotateKey} entry is the cutover; it is written in clear, and every entry after it
+ * is sealed in the WAL with the active key, as are the chunks of every snapshot of a version at or
+ * after the cutover. A rotation entry ends its append batch and is applied before the next entry
+ * is sealed, so an entry is always sealed with the key chosen by the entries before it. After a
+ * restart the active key comes from the store's metadata at the applied index (the replayed
+ * entries included). A missing key or a failed tag stops the open or apply with a typed
+ * {@link dev.keel.storage.api.crypto.CryptoException}; nothing falls back to plaintext.
+ * {@link #keysInUse()} names the keys the log and the snapshot still need.
+ *
  * <p><b>Ownership and threads.</b> The engine owns the log and the state machine and closes both.
  * Every public method may be called from any thread; proposal futures complete on the engine
  * thread, so dependent work should be quick or asynchronous. {@link #close()} is idempotent, waits
@@ -96,6 +110,8 @@ public final class Engine implements AutoCloseable {
     private ApplyLoop applyLoop;
     private long term;
     private long sinceSnapshot;
+    /** The key the current snapshot's chunks are sealed with (NO_KEY when clear); read by keysInUse. */
+    private volatile int snapshotKeyId = CommitMetadata.NO_KEY;
 
     private Engine(Builder b) {
         this.config = b;
@@ -156,7 +172,58 @@ public final class Engine implements AutoCloseable {
      * @throws KeelException if the batcher refuses the payload
      */
     public CompletableFuture<byte[]> propose(byte[] payload) {
+        if (CommandCodec.isKeyRotation(payload)) {
+            requireStarted("propose");
+            requireUsableKey(((Command.KeyRotation) CommandCodec.decode(payload)).keyId());
+        }
         return submit(payload, LogEntry.Type.NORMAL, "propose");
+    }
+
+    /**
+     * Proposes a key rotation ({@link Command.KeyRotation}): entries after it are sealed with
+     * {@code keyId}. The first rotation is the cutover that turns encryption on. The old key must
+     * stay available while {@link #keysInUse()} lists it.
+     *
+     * @param keyId the new active key id, at least 1
+     * @return completes with the state machine's result once the rotation is applied
+     * @throws NotStartedException before the engine is ready
+     * @throws IllegalStateException if the engine has no sealer
+     * @throws dev.keel.storage.api.crypto.CryptoException if the key cannot seal (missing, not
+     *     AES-256, exhausted); nothing is proposed
+     */
+    public CompletableFuture<byte[]> rotateKey(int keyId) {
+        requireStarted("rotateKey");
+        byte[] payload = CommandCodec.encode(new Command.KeyRotation(keyId));
+        requireUsableKey(keyId);
+        return submit(payload, LogEntry.Type.NORMAL, "rotateKey");
+    }
+
+    /**
+     * @return the ids of the keys still needed to read the log's live segments and the current
+     *     snapshot; a key provider must keep these
+     * @throws NotStartedException before the engine is ready
+     */
+    public java.util.SortedSet<Integer> keysInUse() {
+        requireStarted("keysInUse");
+        java.util.SortedSet<Integer> keys = log.keysInUse();
+        int snapshotKey = snapshotKeyId;
+        if (snapshotKey != CommitMetadata.NO_KEY) {
+            keys.add(snapshotKey);
+        }
+        return keys;
+    }
+
+    /** A rotation to a key that cannot seal would stop the engine at its first sealed append: refuse it now. */
+    private void requireUsableKey(int keyId) {
+        Sealer sealer = config.sealer;
+        if (sealer == null) {
+            throw new IllegalStateException("key rotation needs encryption at rest: the engine was opened without a sealer");
+        }
+        byte[] probe = "keel key probe".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] opened = sealer.open(keyId, probe, sealer.seal(keyId, probe, probe));
+        if (!java.util.Arrays.equals(opened, probe)) {
+            throw new dev.keel.storage.api.crypto.CryptoException("key " + keyId + " does not round-trip a sealed box");
+        }
     }
 
     /**
@@ -208,9 +275,10 @@ public final class Engine implements AutoCloseable {
         if (payload.length > LogEntry.MAX_PAYLOAD_BYTES) {
             throw new IllegalArgumentException("payload of " + payload.length + " bytes exceeds " + LogEntry.MAX_PAYLOAD_BYTES);
         }
-        boolean mergeable = type == LogEntry.Type.NORMAL && config.batcher.mergeable(payload);
+        boolean rotation = type == LogEntry.Type.NORMAL && CommandCodec.isKeyRotation(payload);
+        boolean mergeable = !rotation && type == LogEntry.Type.NORMAL && config.batcher.mergeable(payload);
         CompletableFuture<byte[]> future = new CompletableFuture<>();
-        enqueue(new Task.Proposal(payload.clone(), type, mergeable, future));
+        enqueue(new Task.Proposal(payload.clone(), type, mergeable, rotation, future));
         return future;
     }
 
@@ -273,6 +341,8 @@ public final class Engine implements AutoCloseable {
         replayFrom(replayStart(request), log.lastIndex());
         term = log.hardState().term() + 1;
         commitDurableTail();
+        sealWithActiveKey();
+        snapshotKeyId = log.snapshotToken().map(this::snapshotSealKey).orElse(CommitMetadata.NO_KEY);
         clock.fenceAtCeiling();
         return observer.report();
     }
@@ -292,6 +362,44 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    /**
+     * Points the log at the key the applied state names: after the cutover every new entry is
+     * sealed with the active key. A store past its cutover and an engine without a sealer is a
+     * typed error, never a silent return to plaintext.
+     */
+    private void sealWithActiveKey() {
+        if (!(stateMachine instanceof AppliedIndexReader reader)) {
+            return;
+        }
+        Optional<CommitMetadata> metadata = reader.appliedMetadata();
+        if (metadata.isEmpty() || metadata.get().cutoverIndex() == CommitMetadata.NO_CUTOVER) {
+            return;
+        }
+        int keyId = metadata.get().activeKeyId();
+        if (config.sealer == null) {
+            throw new dev.keel.storage.api.crypto.CryptoException("store " + config.storeName + " is encrypted at rest "
+                    + "since index " + metadata.get().cutoverIndex() + " (active key " + keyId
+                    + ") but the engine was opened without a sealer");
+        }
+        if (keyId != log.sealKeyId()) {
+            log.sealWith(keyId);
+            LOG.info("event=wal_sealing store={} keyId={} cutover={}", config.storeName, keyId,
+                    metadata.get().cutoverIndex());
+        }
+    }
+
+    /** @return the key the recorded snapshot's chunks are sealed with, NO_KEY if clear or unreadable */
+    private int snapshotSealKey(SnapshotToken token) {
+        Path file = snapshotFile(token);
+        try {
+            return SnapshotVerifier.verify(file, token, VerificationPolicy.HEADER).header().sealKeyId();
+        } catch (RuntimeException e) {
+            // Cold start has just verified this file (or restored without it); keysInUse is advisory here.
+            LOG.warn("event=snapshot_key_unknown file={} error=\"{}\"", file, e.toString());
+            return CommitMetadata.NO_KEY;
+        }
+    }
+
     private SegmentedLogStorage openLog() {
         try {
             Files.createDirectories(config.walDirectory);
@@ -300,7 +408,11 @@ public final class Engine implements AutoCloseable {
             throw new StorageException("cannot create engine directories " + config.walDirectory + ", "
                     + config.snapshotDirectory, e);
         }
-        return SegmentedLogStorage.builder(config.walDirectory).segmentBytes(config.segmentBytes).open();
+        SegmentedLogStorage.Builder b = SegmentedLogStorage.builder(config.walDirectory).segmentBytes(config.segmentBytes);
+        if (config.sealer != null) {
+            b.sealer(config.sealer);
+        }
+        return b.open();
     }
 
     private ColdStartRequest describeDurableState(ColdStartObserver observer) {
@@ -315,7 +427,7 @@ public final class Engine implements AutoCloseable {
             }
         };
         return new ColdStartRequest(config.storeName, token, file, log.firstIndex(), log.lastIndex(), terms,
-                log.hardState().commitIndex(), NodeRole.STANDALONE, config.policy, null, scrubExecutor, observer,
+                log.hardState().commitIndex(), NodeRole.STANDALONE, config.policy, config.sealer, scrubExecutor, observer,
                 ProgressListener.NONE);
     }
 
@@ -381,8 +493,23 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    /** Durable, committed, applied, answered — in that order. */
+    /**
+     * Durable, committed, applied, answered — in that order. A key rotation ends its batch: it is
+     * applied, and the log told the new key, before the entries after it are sealed.
+     */
     private void commitAndApply(List<Task.Proposal> proposals) {
+        int from = 0;
+        for (int i = 0; i < proposals.size(); i++) {
+            if (proposals.get(i).rotation()) {
+                commitAndApplyBatch(proposals.subList(from, i + 1));
+                sealWithActiveKey();
+                from = i + 1;
+            }
+        }
+        commitAndApplyBatch(proposals.subList(from, proposals.size()));
+    }
+
+    private void commitAndApplyBatch(List<Task.Proposal> proposals) {
         if (proposals.isEmpty()) {
             return;
         }
@@ -469,9 +596,19 @@ public final class Engine implements AutoCloseable {
             if (metadata.appliedIndex() == 0) {
                 throw new IllegalStateException("nothing has been applied yet; there is no version to snapshot");
             }
+            SnapshotWriteOptions options = SnapshotWriteOptions.DEFAULTS;
+            boolean sealed = metadata.cutoverIndex() != CommitMetadata.NO_CUTOVER;
+            if (sealed) {
+                if (config.sealer == null) {
+                    throw new dev.keel.storage.api.crypto.CryptoException("version " + metadata.appliedIndex()
+                            + " is past the encryption cutover but the engine has no sealer");
+                }
+                options = options.withSealing(new ChunkSealing(config.sealer, metadata.activeKeyId()));
+            }
             SnapshotToken token = SnapshotWriter.write(export, snapshotFile(metadata.appliedIndex(), metadata.appliedTerm()),
-                    SnapshotWriteOptions.DEFAULTS);
+                    options);
             log.setSnapshotToken(token);
+            snapshotKeyId = sealed ? metadata.activeKeyId() : CommitMetadata.NO_KEY;
             log.compact(token.index());
             deleteSnapshotsOtherThan(snapshotFile(token));
             LOG.info("event=snapshot_written store={} index={} term={} bytes={}", config.storeName, token.index(),
@@ -571,8 +708,8 @@ public final class Engine implements AutoCloseable {
 
     /** Work for the engine thread. */
     private sealed interface Task {
-        record Proposal(byte[] payload, LogEntry.Type type, boolean mergeable, CompletableFuture<byte[]> future)
-                implements Task {
+        record Proposal(byte[] payload, LogEntry.Type type, boolean mergeable, boolean rotation,
+                        CompletableFuture<byte[]> future) implements Task {
         }
 
         record SnapshotRequest(CompletableFuture<SnapshotToken> future) implements Task {
@@ -639,8 +776,23 @@ public final class Engine implements AutoCloseable {
         private long leaseMillis = 3_000;
         private int maxEntryBytes = 4 * 1024 * 1024;
         private int maxBatchProposals = 4096;
+        private Sealer sealer;
 
         private Builder() {
+        }
+
+        /**
+         * Turns on encryption at rest (off by default): entries after the first {@link Engine#rotateKey}
+         * are sealed in the WAL, and snapshot chunks from then on. The state machine must implement
+         * {@link AppliedIndexReader}, whose metadata names the active key.
+         *
+         * @param s the sealer, normally a {@link dev.keel.raft.crypto.AesGcmSealer} (its seal counts are
+         *     kept in the WAL's segment headers)
+         * @return this builder
+         */
+        public Builder sealer(Sealer s) {
+            this.sealer = Objects.requireNonNull(s, "s");
+            return this;
         }
 
         /** @param dir the log's directory (required; created if missing) @return this builder */
@@ -738,6 +890,10 @@ public final class Engine implements AutoCloseable {
             Objects.requireNonNull(walDirectory, "walDirectory");
             Objects.requireNonNull(snapshotDirectory, "snapshotDirectory");
             Objects.requireNonNull(stateMachine, "stateMachine");
+            if (sealer != null && !(stateMachine instanceof AppliedIndexReader)) {
+                throw new IllegalArgumentException("encryption at rest needs a state machine that implements "
+                        + "AppliedIndexReader (its metadata names the active key)");
+            }
             if (clock == null) {
                 clock = HybridClock.system();
             }

@@ -92,6 +92,14 @@ public final class CommandCodec {
 
     /**
      * @param payload an entry payload
+     * @return whether it encodes a key rotation (by its header; the body is checked when decoded)
+     */
+    public static boolean isKeyRotation(byte[] payload) {
+        return payload.length >= 2 && payload[0] == VERSION && payload[1] == KIND_ROTATION;
+    }
+
+    /**
+     * @param payload an entry payload
      * @return the command it encodes
      * @throws MalformedCommandException if the payload is not a well-formed command
      */

@@ -3,6 +3,8 @@ package dev.keel.raft.wal;
 import dev.keel.raft.io.StorageFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One open segment file: its sequence number, its file and its verified header.
@@ -17,6 +19,8 @@ final class Segment {
     final long sequence;
     final StorageFile file;
     final WalProto.SegmentHeader header;
+    /** Ids of the keys sealed entries in this segment use (for key retention). */
+    final Set<Integer> keys = ConcurrentHashMap.newKeySet();
 
     Segment(long sequence, StorageFile file, WalProto.SegmentHeader header) {
         this.sequence = sequence;

@@ -6,6 +6,7 @@ import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import dev.keel.raft.io.ChannelDirectory;
+import dev.keel.raft.crypto.SealCounter;
 import dev.keel.raft.io.StorageDirectory;
 import dev.keel.storage.api.StorageException;
 import dev.keel.storage.api.consensus.HardState;
@@ -16,6 +17,9 @@ import dev.keel.storage.api.consensus.LogUnavailableException;
 import dev.keel.storage.api.consensus.SnapshotToken;
 import dev.keel.storage.api.consensus.WalCorruptionException;
 import dev.keel.storage.api.consensus.WalFailedException;
+import dev.keel.storage.api.crypto.CryptoException;
+import dev.keel.storage.api.crypto.SealedRecordException;
+import dev.keel.storage.api.crypto.Sealer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -44,7 +48,15 @@ import org.slf4j.LoggerFactory;
  * LMAX Disruptor ring to one writer thread, in the order the calls were accepted; appends are
  * group-committed (one write and one {@code force} per batch). Reads see only durable state. After
  * a failed write or force every pending and later write fails with {@link WalFailedException}.
- * A {@link LogEntry.Type#CONFIG} or normal entry is stored as given; sealing is not done here yet.
+ *
+ * <p><b>Encryption at rest</b> (SPEC section 2): with a {@linkplain Builder#sealer sealer}, entries
+ * appended after {@link #sealWith(int)} named a key are sealed on the appending thread with that key
+ * and stored with its id; associated data binds the log id, record type, entry type, key id, index
+ * and term (see {@code EntrySealing}). Reads open them: a missing key is a
+ * {@link dev.keel.storage.api.crypto.KeyNotFoundException}, a failed tag a
+ * {@link dev.keel.storage.api.crypto.SealedRecordException}, never a plaintext fallback. Seals per
+ * key are counted and carried by every new segment header, so the per-key limit survives restarts;
+ * {@link #keysInUse()} names the keys live segments still need.
  *
  * <p><b>Threads</b>: every method may be called from any thread. Futures returned by
  * {@link #append} complete on the writer thread, so dependent actions should be asynchronous or
@@ -67,6 +79,7 @@ public final class SegmentedLogStorage implements LogStorage {
     private long acceptedLast;
     private long acceptedSnapshotIndex;
     private volatile boolean closed;
+    private volatile int sealKeyId;
     private volatile Thread writerThread;
     private final long tornBytes;
 
@@ -75,7 +88,17 @@ public final class SegmentedLogStorage implements LogStorage {
         this.ownsDirectory = ownsDirectory;
         this.readOnly = b.readOnly;
         WalRecovery.Recovered recovered = new WalRecovery(dir, b.readOnly, b.segmentBytes).recover();
-        this.state = new WalState(recovered.index(), recovered.hardState(), recovered.snapshotToken());
+        byte[] logId = recovered.logId();
+        if (logId == null) {
+            // A new log, or one whose segments predate log ids: the next segment begun carries this one.
+            logId = new byte[WalProto.LOG_ID_BYTES];
+            new java.security.SecureRandom().nextBytes(logId);
+        }
+        this.state = new WalState(recovered.index(), recovered.hardState(), recovered.snapshotToken(), logId, b.sealer);
+        state.sealCounts.putAll(recovered.sealCounts());
+        if (b.sealer instanceof SealCounter counter) {
+            counter.raiseSealCounts(recovered.sealCounts());
+        }
         for (Segment s : recovered.segments()) {
             state.segments.put(s.sequence, s);
         }
@@ -240,16 +263,104 @@ public final class SegmentedLogStorage implements LogStorage {
             throw new WalCorruptionException(file, offset, "entry " + i + " fails its checks on read: "
                     + (s.status == RecordFrame.Status.OK ? "record type " + s.type : s.reason));
         }
-        LogEntry e;
+        WalProto.StoredEntry stored;
         try {
-            e = WalProto.readEntry(ByteBuffer.wrap(record, s.bodyOffset, s.bodyLength).slice());
+            stored = WalProto.readStoredEntry(ByteBuffer.wrap(record, s.bodyOffset, s.bodyLength).slice());
         } catch (IllegalArgumentException ex) {
             throw new WalCorruptionException(file, offset, "entry " + i + " does not decode: " + ex.getMessage());
         }
+        LogEntry e = stored.entry();
         if (e.index() != i) {
             throw new WalCorruptionException(file, offset, "record holds index " + e.index() + ", expected " + i);
         }
-        return e;
+        if (stored.keyId() == 0) {
+            return e;
+        }
+        byte[] segmentLogId = segment.header.logId();
+        if (segmentLogId == null) {
+            throw new WalCorruptionException(file, offset, "sealed entry " + i + " in a segment without a log id");
+        }
+        Sealer sealer = state.sealer;
+        if (sealer == null) {
+            throw new CryptoException("entry " + i + " in " + file + " is sealed with key " + stored.keyId()
+                    + " but this log was opened without a sealer");
+        }
+        byte[] aad = EntrySealing.associatedData(segmentLogId, e.type(), stored.keyId(), e.index(), e.term());
+        byte[] plain;
+        try {
+            plain = sealer.open(stored.keyId(), aad, e.payload());
+        } catch (SealedRecordException ex) {
+            throw new SealedRecordException("entry " + i + " in " + file + " at offset " + offset + ": " + ex.getMessage(),
+                    ex.getCause());
+        }
+        return new LogEntry(e.index(), e.term(), e.type(), plain);
+    }
+
+    // ------------------------------------------------------------------ sealing
+
+    /**
+     * Seals entries appended from now on with {@code keyId}, or stops sealing with 0. The caller
+     * (the engine) calls it after applying the entry that chose the key, before appending the next
+     * one, so every entry after the cutover is sealed.
+     *
+     * @param keyId the key id, or 0 for cleartext
+     * @throws IllegalStateException if the log has no sealer, or is closed or read-only
+     */
+    public void sealWith(int keyId) {
+        checkWritable();
+        if (keyId < 0) {
+            throw new IllegalArgumentException("key id must be >= 0: " + keyId);
+        }
+        if (keyId != 0 && state.sealer == null) {
+            throw new IllegalStateException("cannot seal with key " + keyId + ": the log was opened without a sealer");
+        }
+        this.sealKeyId = keyId;
+    }
+
+    /** @return the key new entries are sealed with, 0 for cleartext */
+    public int sealKeyId() {
+        return sealKeyId;
+    }
+
+    /**
+     * @return the ids of the keys that sealed entries in the live segments use: a key must stay
+     *     available to the key provider while it is listed here (or used by a retained snapshot)
+     */
+    public java.util.SortedSet<Integer> keysInUse() {
+        checkOpen();
+        java.util.SortedSet<Integer> out = new java.util.TreeSet<>();
+        state.lock.readLock().lock();
+        try {
+            for (Segment s : state.segments.values()) {
+                out.addAll(s.keys);
+            }
+        } finally {
+            state.lock.readLock().unlock();
+        }
+        return out;
+    }
+
+    /** @return seals per key id this log knows of (recovered from segment headers plus its own since) */
+    public java.util.Map<Integer, Long> sealCounts() {
+        checkOpen();
+        return new java.util.TreeMap<>(state.sealCounts);
+    }
+
+    private List<LogEntry> seal(List<LogEntry> entries, int keyId) {
+        List<LogEntry> sealed = new ArrayList<>(entries.size());
+        int room = LogEntry.MAX_PAYLOAD_BYTES - state.sealer.overhead();
+        for (LogEntry e : entries) {
+            if (e.payloadLength() > room) {
+                throw new IllegalArgumentException("entry " + e.index() + " has " + e.payloadLength()
+                        + " payload bytes; a sealed entry holds at most " + room);
+            }
+        }
+        for (LogEntry e : entries) {
+            byte[] aad = EntrySealing.associatedData(state.logId, e.type(), keyId, e.index(), e.term());
+            sealed.add(new LogEntry(e.index(), e.term(), e.type(), state.sealer.seal(keyId, aad, e.payload())));
+        }
+        state.sealCounts.merge(keyId, (long) entries.size(), Long::sum);
+        return sealed;
     }
 
     @Override
@@ -270,7 +381,10 @@ public final class SegmentedLogStorage implements LogStorage {
      * {@inheritDoc}
      *
      * @throws IllegalArgumentException also if the first index is at or below the recorded snapshot
-     *     (entries a snapshot covers are committed and never rewritten)
+     *     (entries a snapshot covers are committed and never rewritten), or if sealing is on and a
+     *     payload leaves no room for the sealer's overhead within {@link LogEntry#MAX_PAYLOAD_BYTES}
+     * @throws dev.keel.storage.api.crypto.CryptoException if sealing fails (a missing or exhausted key);
+     *     nothing is appended
      * @throws IllegalStateException if closed or read-only
      */
     @Override
@@ -288,6 +402,11 @@ public final class SegmentedLogStorage implements LogStorage {
             }
         }
         long first = copy.get(0).index();
+        int keyId = sealKeyId;
+        if (keyId != 0) {
+            // On the appending thread, so sealing runs in parallel with the writer's I/O.
+            copy = seal(copy, keyId);
+        }
         CompletableFuture<Void> future = new CompletableFuture<>();
         synchronized (appendLock) {
             checkWritable();
@@ -307,6 +426,7 @@ public final class SegmentedLogStorage implements LogStorage {
                 WalEvent ev = ring.get(seq);
                 ev.kind = WalEvent.Kind.APPEND;
                 ev.entries = copy;
+                ev.sealKeyId = keyId;
                 ev.future = future;
             } finally {
                 ring.publish(seq);
@@ -527,6 +647,7 @@ public final class SegmentedLogStorage implements LogStorage {
         private int maxBatchCount = 4096;
         private int ringSize = 1024;
         private boolean readOnly;
+        private Sealer sealer;
 
         private Builder(Path path, StorageDirectory directory) {
             this.path = path;
@@ -566,6 +687,20 @@ public final class SegmentedLogStorage implements LogStorage {
                 throw new IllegalArgumentException("ring size must be a power of two: " + size);
             }
             this.ringSize = size;
+            return this;
+        }
+
+        /**
+         * @param sealer seals entries after {@link SegmentedLogStorage#sealWith} and opens sealed ones;
+         *     without one, reading a sealed entry is a {@link CryptoException}
+         * @return this builder
+         */
+        public Builder sealer(Sealer sealer) {
+            this.sealer = Objects.requireNonNull(sealer, "sealer");
+            if (sealer.overhead() < 0 || sealer.overhead() > WalProto.MAX_SEAL_OVERHEAD) {
+                throw new IllegalArgumentException("sealer overhead " + sealer.overhead() + " outside [0, "
+                        + WalProto.MAX_SEAL_OVERHEAD + "]");
+            }
             return this;
         }
 

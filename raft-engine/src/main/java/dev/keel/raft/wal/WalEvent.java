@@ -19,6 +19,8 @@ final class WalEvent {
 
     Kind kind;
     List<LogEntry> entries;
+    /** The key the entries' payloads are sealed with (they are boxes already), 0 for cleartext. */
+    int sealKeyId;
     long index;
     HardState hardState;
     SnapshotToken token;
@@ -43,6 +45,7 @@ final class WalEvent {
     void clear() {
         kind = null;
         entries = null;
+        sealKeyId = 0;
         hardState = null;
         token = null;
         future = null;

@@ -37,8 +37,31 @@ final class WalProto {
 
     /** The decoded body of a segment-header record. */
     record SegmentHeader(long sequence, int chainSeed, long firstIndex, HardState hardState,
-                         SnapshotToken snapshotToken, Map<Integer, Long> sealCounts, int formatVersion) {
+                         SnapshotToken snapshotToken, Map<Integer, Long> sealCounts, int formatVersion, byte[] logId) {
+        SegmentHeader {
+            if (logId != null && logId.length != LOG_ID_BYTES) {
+                throw new IllegalArgumentException("log id must be " + LOG_ID_BYTES + " bytes: " + logId.length);
+            }
+        }
+
+        /** @return the log id, or null for a segment written before log ids existed */
+        @Override
+        public byte[] logId() {
+            return logId == null ? null : logId.clone();
+        }
     }
+
+    /**
+     * An entry record as stored: the entry (with a sealed box as its payload when {@code keyId > 0})
+     * and the key it is sealed with (0 for a cleartext entry).
+     */
+    record StoredEntry(LogEntry entry, int keyId) {
+    }
+
+    /** Length of a log id (field 8 of the segment header). */
+    static final int LOG_ID_BYTES = 16;
+    /** Largest sealer overhead a sealed entry may add to the payload limit. */
+    static final int MAX_SEAL_OVERHEAD = 64;
 
     // ---------------------------------------------------------------- sizes
 
@@ -55,7 +78,16 @@ final class WalProto {
     }
 
     static int entrySize(LogEntry e) {
-        int n = uint64FieldSize(e.index()) + uint64FieldSize(e.term()) + uint64FieldSize(e.type().ordinal());
+        return entrySize(e, 0);
+    }
+
+    static void writeEntry(ByteBuffer out, LogEntry e) {
+        writeEntry(out, e, 0);
+    }
+
+    static int entrySize(LogEntry e, int keyId) {
+        int n = uint64FieldSize(e.index()) + uint64FieldSize(e.term()) + uint64FieldSize(e.type().ordinal())
+                + uint64FieldSize(Integer.toUnsignedLong(keyId));
         int p = e.payloadLength();
         return p == 0 ? n : n + lenFieldSize(p);
     }
@@ -76,7 +108,7 @@ final class WalProto {
 
     // ---------------------------------------------------------------- encoders
 
-    static void writeEntry(ByteBuffer out, LogEntry e) {
+    static void writeEntry(ByteBuffer out, LogEntry e, int keyId) {
         writeUint64Field(out, 1, e.index());
         writeUint64Field(out, 2, e.term());
         writeUint64Field(out, 3, e.type().ordinal());
@@ -86,6 +118,7 @@ final class WalProto {
             // LogEntry only hands out copies of its payload; see the report on storage-api.
             out.put(e.payload());
         }
+        writeUint64Field(out, 5, Integer.toUnsignedLong(keyId));
     }
 
     static void writeHardState(ByteBuffer out, HardState hs) {
@@ -132,6 +165,11 @@ final class WalProto {
             writeUint64Field(out, 2, seal.getValue());
         }
         writeUint64Field(out, 7, h.formatVersion());
+        if (h.logId != null) {
+            writeTag(out, 8, WIRE_LEN);
+            writeVarint(out, LOG_ID_BYTES);
+            out.put(h.logId);
+        }
         if (out.hasRemaining()) {
             throw new IllegalStateException("segment header size miscounted by " + out.remaining());
         }
@@ -140,7 +178,8 @@ final class WalProto {
 
     private static int segmentHeaderSize(SegmentHeader h) {
         int n = uint64FieldSize(h.sequence()) + (h.chainSeed() == 0 ? 0 : 5) + uint64FieldSize(h.firstIndex())
-                + lenFieldSize(hardStateSize(h.hardState())) + uint64FieldSize(h.formatVersion());
+                + lenFieldSize(hardStateSize(h.hardState())) + uint64FieldSize(h.formatVersion())
+                + (h.logId == null ? 0 : lenFieldSize(LOG_ID_BYTES));
         if (h.snapshotToken() != null) {
             n += lenFieldSize(snapshotTokenSize(h.snapshotToken()));
         }
@@ -212,10 +251,16 @@ final class WalProto {
 
     // ---------------------------------------------------------------- decoders
 
+    /** @return the entry as stored (a sealed entry's payload is its box); see {@link #readStoredEntry} */
     static LogEntry readEntry(ByteBuffer in) {
+        return readStoredEntry(in).entry();
+    }
+
+    static StoredEntry readStoredEntry(ByteBuffer in) {
         long index = 0;
         long term = 0;
         long type = 0;
+        long keyId = 0;
         byte[] payload = EMPTY;
         while (in.hasRemaining()) {
             long tag = readVarint(in);
@@ -228,7 +273,9 @@ final class WalProto {
             } else if (field == 3 && wire == WIRE_VARINT) {
                 type = readVarint(in);
             } else if (field == 4 && wire == WIRE_LEN) {
-                payload = readBytes(in, LogEntry.MAX_PAYLOAD_BYTES);
+                payload = readBytes(in, LogEntry.MAX_PAYLOAD_BYTES + MAX_SEAL_OVERHEAD);
+            } else if (field == 5 && wire == WIRE_VARINT) {
+                keyId = readVarint(in);
             } else {
                 skip(in, field, wire);
             }
@@ -239,7 +286,14 @@ final class WalProto {
         if (index < 1 || term < 1) {
             throw new IllegalArgumentException("entry index and term must be >= 1: " + index + "/" + term);
         }
-        return new LogEntry(index, term, LogEntry.Type.values()[(int) type], payload);
+        if (keyId < 0 || keyId > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("entry key id out of range: " + keyId);
+        }
+        if (keyId == 0 && payload.length > LogEntry.MAX_PAYLOAD_BYTES) {
+            throw new IllegalArgumentException("cleartext payload of " + payload.length + " bytes exceeds "
+                    + LogEntry.MAX_PAYLOAD_BYTES);
+        }
+        return new StoredEntry(new LogEntry(index, term, LogEntry.Type.values()[(int) type], payload), (int) keyId);
     }
 
     static HardState readHardState(ByteBuffer in) {
@@ -323,6 +377,7 @@ final class WalProto {
         SnapshotToken token = null;
         Map<Integer, Long> seals = new TreeMap<>();
         long version = 0;
+        byte[] logId = null;
         while (in.hasRemaining()) {
             long tag = readVarint(in);
             int field = field(tag);
@@ -357,6 +412,11 @@ final class WalProto {
                 seals.put((int) key, count);
             } else if (field == 7 && wire == WIRE_VARINT) {
                 version = readVarint(in);
+            } else if (field == 8 && wire == WIRE_LEN) {
+                logId = readBytes(in, LOG_ID_BYTES);
+                if (logId.length != LOG_ID_BYTES) {
+                    throw new IllegalArgumentException("log id of " + logId.length + " bytes, expected " + LOG_ID_BYTES);
+                }
             } else {
                 skip(in, field, wire);
             }
@@ -367,7 +427,7 @@ final class WalProto {
         if (sequence < 1 || sequence > Integer.MAX_VALUE || first < 1) {
             throw new IllegalArgumentException("segment header out of range: sequence " + sequence + ", first index " + first);
         }
-        return new SegmentHeader(sequence, seed, first, hs, token, Map.copyOf(seals), (int) version);
+        return new SegmentHeader(sequence, seed, first, hs, token, Map.copyOf(seals), (int) version, logId);
     }
 
     // ---------------------------------------------------------------- primitives

@@ -11,8 +11,11 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +37,7 @@ final class WalRecovery {
      * resumes in the last segment (-1: start a new segment, the last one was never finished).
      */
     record Recovered(List<Segment> segments, EntryIndex index, HardState hardState, SnapshotToken snapshotToken,
-                     int chainCrc, long writeOffset, long tornBytes) {
+                     int chainCrc, long writeOffset, long tornBytes, byte[] logId, Map<Integer, Long> sealCounts) {
     }
 
     private final StorageDirectory dir;
@@ -70,6 +73,8 @@ final class WalRecovery {
             SnapshotToken token = null;
             int chain = 0;
             long writeOffset = 0;
+            byte[] logId = null;
+            Map<Integer, Long> seals = new TreeMap<>();
             for (int k = 0; k < sequences.size(); k++) {
                 long seq = sequences.get(k);
                 boolean last = k == sequences.size() - 1;
@@ -106,7 +111,17 @@ final class WalRecovery {
                         throw corrupt(name, 0, "segment header does not continue the previous segment: " + mismatch);
                     }
                 }
-                open.add(new Segment(seq, file, header));
+                byte[] segmentLogId = header.logId();
+                if (segmentLogId != null) {
+                    if (logId != null && !Arrays.equals(logId, segmentLogId)) {
+                        throw corrupt(name, 0, "segment belongs to another log (its log id differs from the previous segment's)");
+                    }
+                    logId = segmentLogId;
+                }
+                // Each header carries the counts when it was begun; the last one's plus the seals after it are current.
+                seals = new TreeMap<>(header.sealCounts());
+                Segment segment = new Segment(seq, file, header);
+                open.add(segment);
                 visitor.segment(path(name), seq, header.firstIndex(), header.chainSeed(), header.hardState(),
                         java.util.Optional.ofNullable(header.snapshotToken()), header.sealCounts());
                 chain = s.crc;
@@ -128,13 +143,21 @@ final class WalRecovery {
                     int at = off;
                     switch (s.type) {
                         case RecordFrame.ENTRY -> {
-                            LogEntry e = decode(name, at, () -> WalProto.readEntry(body(scan)));
+                            WalProto.StoredEntry stored = decode(name, at, () -> WalProto.readStoredEntry(body(scan)));
+                            LogEntry e = stored.entry();
+                            if (stored.keyId() != 0) {
+                                if (segmentLogId == null) {
+                                    throw corrupt(name, at, "sealed entry " + e.index() + " in a segment without a log id");
+                                }
+                                seals.merge(stored.keyId(), 1L, Long::sum);
+                                segment.keys.add(stored.keyId());
+                            }
                             if (e.index() > index.lastIndex() + 1 || e.index() <= snapshotIndex) {
                                 throw corrupt(name, at, "entry " + e.index() + " does not follow the log (last index "
                                         + index.lastIndex() + ", snapshot index " + snapshotIndex + ")");
                             }
                             index.put(e.index(), e.term(), EntryIndex.location(seq, at), chain, s.bodyLength);
-                            visitor.entry(path(name), at, e.index(), e.term(), e.type(), e.payloadLength());
+                            visitor.entry(path(name), at, e.index(), e.term(), e.type(), e.payloadLength(), stored.keyId());
                         }
                         case RecordFrame.HARD_STATE -> {
                             hs = decode(name, at, () -> WalProto.readHardState(body(scan)));
@@ -166,7 +189,7 @@ final class WalRecovery {
                 }
             }
             done = true;
-            return new Recovered(List.copyOf(open), index, hs, token, chain, writeOffset, tornBytes);
+            return new Recovered(List.copyOf(open), index, hs, token, chain, writeOffset, tornBytes, logId, Map.copyOf(seals));
         } catch (IOException e) {
             throw new StorageException("cannot recover the WAL in " + dir.describe(""), e);
         } finally {

@@ -1,5 +1,10 @@
 package dev.keel.raft.wal;
 
+import dev.keel.raft.crypto.SealCounter;
+import dev.keel.storage.api.crypto.Sealer;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import dev.keel.storage.api.consensus.HardState;
 import dev.keel.storage.api.consensus.SnapshotToken;
 import dev.keel.storage.api.consensus.WalFailedException;
@@ -20,10 +25,27 @@ final class WalState {
     volatile SnapshotToken snapshotToken;
     /** Set once, by the writer, when a write or force failed; never cleared. */
     volatile WalFailedException failure;
+    /** This log's id, bound into every sealed entry's associated data and carried by every new segment header. */
+    final byte[] logId;
+    /** Seals per key id: recovered, plus those done since (by appends on any thread). */
+    final Map<Integer, Long> sealCounts = new ConcurrentHashMap<>();
+    /** The sealer, also counting seals done for others (snapshot chunks); null when sealing is off. */
+    final Sealer sealer;
 
-    WalState(EntryIndex index, HardState hardState, SnapshotToken snapshotToken) {
+    WalState(EntryIndex index, HardState hardState, SnapshotToken snapshotToken, byte[] logId, Sealer sealer) {
         this.index = index;
         this.hardState = hardState;
         this.snapshotToken = snapshotToken;
+        this.logId = logId.clone();
+        this.sealer = sealer;
+    }
+
+    /** @return the seal counts a new segment header carries: the larger of the log's and the sealer's per key */
+    Map<Integer, Long> headerSealCounts() {
+        Map<Integer, Long> out = new TreeMap<>(sealCounts);
+        if (sealer instanceof SealCounter counter) {
+            counter.sealCounts().forEach((k, v) -> out.merge(k, v, Math::max));
+        }
+        return out;
     }
 }

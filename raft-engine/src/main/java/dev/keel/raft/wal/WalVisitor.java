@@ -40,6 +40,21 @@ public interface WalVisitor {
     }
 
     /**
+     * An entry with the key it is sealed with; by default forwards to the method without the key.
+     *
+     * @param file the segment file
+     * @param offset the record's byte offset
+     * @param index the entry's index
+     * @param term its term
+     * @param type its type
+     * @param payloadBytes the size of its payload as stored (a sealed box's size when sealed)
+     * @param keyId the key the payload is sealed with, 0 for a cleartext entry
+     */
+    default void entry(Path file, long offset, long index, long term, LogEntry.Type type, int payloadBytes, int keyId) {
+        entry(file, offset, index, term, type, payloadBytes);
+    }
+
+    /**
      * @param file the segment file
      * @param offset the record's byte offset
      * @param hardState the recorded hard state

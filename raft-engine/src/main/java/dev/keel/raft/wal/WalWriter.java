@@ -74,7 +74,8 @@ final class WalWriter implements EventHandler<WalEvent> {
             // A new log: a random chain seed, so records from another log never verify in this one.
             this.chain = new java.security.SecureRandom().nextInt();
             createSegment(1, 0);
-        } else if (recovered.writeOffset() < 0) {
+        } else if (recovered.writeOffset() < 0 || segments.get(segments.size() - 1).header.logId() == null) {
+            // Also when the last segment predates log ids: new records go to a segment that carries one.
             createSegment(segments.get(segments.size() - 1).sequence + 1, 0);
         } else {
             Segment last = segments.get(segments.size() - 1);
@@ -142,9 +143,12 @@ final class WalWriter implements EventHandler<WalEvent> {
         ev.ensureSlots(entries.size());
         for (int i = 0; i < entries.size(); i++) {
             LogEntry e = entries.get(i);
-            int size = WalProto.entrySize(e);
+            int size = WalProto.entrySize(e, ev.sealKeyId);
             begin(size);
-            WalProto.writeEntry(buf, e);
+            WalProto.writeEntry(buf, e, ev.sealKeyId);
+            if (ev.sealKeyId != 0) {
+                active.keys.add(ev.sealKeyId);
+            }
             ev.locations[i] = EntryIndex.location(active.sequence, (int) (writePos + recordStart));
             ev.prevCrcs[i] = chain;
             ev.bodyLengths[i] = size;
@@ -182,7 +186,7 @@ final class WalWriter implements EventHandler<WalEvent> {
     void createSegment(long sequence, int firstRecordBytes) throws IOException {
         String name = Segment.fileName(sequence);
         WalProto.SegmentHeader header = new WalProto.SegmentHeader(sequence, chain, tailLast + 1, tailHardState,
-                tailToken, Map.of(), WalProto.FORMAT_VERSION);
+                tailToken, state.headerSealCounts(), WalProto.FORMAT_VERSION, state.logId);
         byte[] body = WalProto.encodeSegmentHeader(header);
         // Room for the header and the record that did not fit in the previous segment, however large.
         long size = Math.max(segmentBytes, (long) RecordFrame.OVERHEAD + body.length + firstRecordBytes);

@@ -34,6 +34,8 @@ final class Node implements AutoCloseable {
     final long snapshotEvery;
     Engine engine;
     StoreStateMachine sm;
+    /** Encryption at rest when set (before {@link #open()}). */
+    dev.keel.storage.api.crypto.Sealer sealer;
 
     Node(Path root, long snapshotEvery) {
         this.root = root;
@@ -46,12 +48,21 @@ final class Node implements AutoCloseable {
     }
 
     ColdStartReport open() {
+        return await(openAsync().ready());
+    }
+
+    /** Opens without waiting for the cold start. */
+    Engine openAsync() {
         sm = new StoreStateMachine(Stores.open("flatkv", root.resolve("store"), StoreOptions.defaults()),
                 new HybridClock(wall::get));
-        engine = Engine.builder().walDirectory(root.resolve("wal")).snapshotDirectory(root.resolve("snapshots"))
+        Engine.Builder b = Engine.builder().walDirectory(root.resolve("wal")).snapshotDirectory(root.resolve("snapshots"))
                 .stateMachine(sm).clock(sm.clock()).segmentBytes(8192).snapshotEvery(snapshotEvery)
-                .storeName(root.getFileName().toString()).open();
-        return await(engine.ready());
+                .storeName(root.getFileName().toString());
+        if (sealer != null) {
+            b.sealer(sealer);
+        }
+        engine = b.open();
+        return engine;
     }
 
     static <T> T await(java.util.concurrent.CompletableFuture<T> f) {

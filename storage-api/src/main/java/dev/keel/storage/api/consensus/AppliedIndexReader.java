@@ -13,7 +13,9 @@ import java.util.Optional;
  * Without this capability the gate restores the snapshot if there is one (FALLBACK
  * {@code not_reader}).
  *
- * <p>Called once, from the engine's open thread, before any entry is applied.
+ * <p>Called from the engine's thread: at open, before any entry is applied; and, by an engine
+ * with encryption at rest, after replay and after a key rotation is applied, to learn the active
+ * key from the metadata.
  */
 public interface AppliedIndexReader {
     /**
