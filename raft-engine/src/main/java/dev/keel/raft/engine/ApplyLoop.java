@@ -21,6 +21,7 @@ import java.util.Optional;
 final class ApplyLoop {
     private final StateMachine stateMachine;
     private final VolatileEntryClassifier classifier;
+    private final EngineListener listener;
     private long appliedIndex;
 
     /**
@@ -28,6 +29,16 @@ final class ApplyLoop {
      * @param appliedIndex the index its state reflects (the cold-start floor)
      */
     ApplyLoop(StateMachine stateMachine, long appliedIndex) {
+        this(stateMachine, appliedIndex, EngineListener.NONE);
+    }
+
+    /**
+     * @param stateMachine the state machine
+     * @param appliedIndex the index its state reflects (the cold-start floor)
+     * @param listener told of each entry applied and each duplicate
+     */
+    ApplyLoop(StateMachine stateMachine, long appliedIndex, EngineListener listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
         this.stateMachine = Objects.requireNonNull(stateMachine, "stateMachine");
         this.classifier = stateMachine instanceof VolatileEntryClassifier c ? c : null;
         if (appliedIndex < 0) {
@@ -49,16 +60,20 @@ final class ApplyLoop {
      */
     Optional<byte[]> apply(LogEntry entry) {
         if (entry.index() <= appliedIndex) {
-            if (classifier != null && classifier.isVolatile(entry)) {
+            boolean reapply = classifier != null && classifier.isVolatile(entry);
+            if (reapply) {
                 stateMachine.apply(entry);
             }
+            listener.duplicate(entry.index(), reapply);
             return Optional.empty();
         }
         if (entry.index() != appliedIndex + 1) {
             throw new IllegalStateException("entry " + entry.index() + " leaves a gap after applied index " + appliedIndex);
         }
+        long t0 = System.nanoTime();
         byte[] result = stateMachine.apply(entry);
         appliedIndex = entry.index();
+        listener.applied(appliedIndex, System.nanoTime() - t0);
         return Optional.of(result);
     }
 }

@@ -5,6 +5,7 @@ import dev.keel.raft.statemachine.BlockBatcher;
 import dev.keel.raft.statemachine.Command;
 import dev.keel.raft.statemachine.CommandCodec;
 import dev.keel.raft.wal.SegmentedLogStorage;
+import dev.keel.raft.wal.WalListener;
 import dev.keel.snapshot.format.ChunkSealing;
 import dev.keel.snapshot.format.SnapshotVerifier;
 import dev.keel.snapshot.format.SnapshotWriteOptions;
@@ -278,7 +279,7 @@ public final class Engine implements AutoCloseable {
         boolean rotation = type == LogEntry.Type.NORMAL && CommandCodec.isKeyRotation(payload);
         boolean mergeable = !rotation && type == LogEntry.Type.NORMAL && config.batcher.mergeable(payload);
         CompletableFuture<byte[]> future = new CompletableFuture<>();
-        enqueue(new Task.Proposal(payload.clone(), type, mergeable, rotation, future));
+        enqueue(new Task.Proposal(payload.clone(), type, mergeable, rotation, System.nanoTime(), future));
         return future;
     }
 
@@ -337,7 +338,7 @@ public final class Engine implements AutoCloseable {
         CapturingObserver observer = new CapturingObserver(config.storeName, config.observer);
         ColdStartRequest request = describeDurableState(observer);
         ColdStartResult result = RestoreOrSkip.run(stateMachine, request);
-        applyLoop = new ApplyLoop(stateMachine, result.effectiveAppliedIndex());
+        applyLoop = new ApplyLoop(stateMachine, result.effectiveAppliedIndex(), config.listener);
         replayFrom(replayStart(request), log.lastIndex());
         term = log.hardState().term() + 1;
         commitDurableTail();
@@ -412,6 +413,9 @@ public final class Engine implements AutoCloseable {
         if (config.sealer != null) {
             b.sealer(config.sealer);
         }
+        if (config.walListener != null) {
+            b.listener(config.walListener);
+        }
         return b.open();
     }
 
@@ -446,6 +450,7 @@ public final class Engine implements AutoCloseable {
         long last = Math.max(log.lastIndex(), applyLoop.appliedIndex());
         log.setHardState(new HardState(term, HardState.NO_VOTE, last));
         commitIndex = last;
+        config.listener.committed(last);
         appliedIndex = applyLoop.appliedIndex();
     }
 
@@ -528,6 +533,7 @@ public final class Engine implements AutoCloseable {
         long last = entries.get(entries.size() - 1).index();
         log.setHardState(new HardState(term, HardState.NO_VOTE, last));
         commitIndex = last;
+        config.listener.committed(last);
         for (Batch b : batches) {
             byte[] result;
             try {
@@ -538,7 +544,11 @@ public final class Engine implements AutoCloseable {
             }
             appliedIndex = applyLoop.appliedIndex();
             sinceSnapshot++;
-            b.proposals().forEach(p -> p.future().complete(result.clone()));
+            long now = System.nanoTime();
+            for (Task.Proposal p : b.proposals()) {
+                p.future().complete(result.clone());
+                config.listener.proposalCompleted(now - p.submittedNanos());
+            }
         }
     }
 
@@ -586,6 +596,7 @@ public final class Engine implements AutoCloseable {
     }
 
     private SnapshotToken takeSnapshot() {
+        long t0 = System.nanoTime();
         sinceSnapshot = 0;
         Optional<SnapshotToken> existing = log.snapshotToken();
         try (StoreExport export = stateMachine.exportSnapshot()) {
@@ -611,6 +622,7 @@ public final class Engine implements AutoCloseable {
             snapshotKeyId = sealed ? metadata.activeKeyId() : CommitMetadata.NO_KEY;
             log.compact(token.index());
             deleteSnapshotsOtherThan(snapshotFile(token));
+            config.listener.snapshotWritten(token.index(), token.fileLength(), System.nanoTime() - t0);
             LOG.info("event=snapshot_written store={} index={} term={} bytes={}", config.storeName, token.index(),
                     token.term(), token.fileLength());
             return token;
@@ -708,7 +720,7 @@ public final class Engine implements AutoCloseable {
 
     /** Work for the engine thread. */
     private sealed interface Task {
-        record Proposal(byte[] payload, LogEntry.Type type, boolean mergeable, boolean rotation,
+        record Proposal(byte[] payload, LogEntry.Type type, boolean mergeable, boolean rotation, long submittedNanos,
                         CompletableFuture<byte[]> future) implements Task {
         }
 
@@ -777,8 +789,30 @@ public final class Engine implements AutoCloseable {
         private int maxEntryBytes = 4 * 1024 * 1024;
         private int maxBatchProposals = 4096;
         private Sealer sealer;
+        private WalListener walListener;
+        private EngineListener listener = EngineListener.NONE;
 
         private Builder() {
+        }
+
+        /**
+         * @param l told of every WAL batch, segment and failure (for metrics, e.g.
+         *     {@link dev.keel.raft.metrics.EngineMetrics}); called on the WAL writer thread
+         * @return this builder
+         */
+        public Builder walListener(WalListener l) {
+            this.walListener = Objects.requireNonNull(l, "l");
+            return this;
+        }
+
+        /**
+         * @param l told of applied entries, completed proposals and snapshots (for metrics, e.g.
+         *     {@link dev.keel.raft.metrics.EngineMetrics}); called on the engine thread
+         * @return this builder
+         */
+        public Builder listener(EngineListener l) {
+            this.listener = Objects.requireNonNull(l, "l");
+            return this;
         }
 
         /**

@@ -110,6 +110,9 @@ public final class SegmentedLogStorage implements LogStorage {
             this.ring = null;
             return;
         }
+        if (b.listener != null) {
+            state.listener = b.listener;
+        }
         WalWriter writer;
         try {
             writer = new WalWriter(dir, state, b.segmentBytes, b.maxBatchBytes, b.maxBatchCount, recovered);
@@ -648,6 +651,7 @@ public final class SegmentedLogStorage implements LogStorage {
         private int ringSize = 1024;
         private boolean readOnly;
         private Sealer sealer;
+        private WalListener listener;
 
         private Builder(Path path, StorageDirectory directory) {
             this.path = path;
@@ -701,6 +705,15 @@ public final class SegmentedLogStorage implements LogStorage {
                 throw new IllegalArgumentException("sealer overhead " + sealer.overhead() + " outside [0, "
                         + WalProto.MAX_SEAL_OVERHEAD + "]");
             }
+            return this;
+        }
+
+        /**
+         * @param l told of every durable batch, new segment, compaction and failure (metrics)
+         * @return this builder
+         */
+        public Builder listener(WalListener l) {
+            this.listener = Objects.requireNonNull(l, "l");
             return this;
         }
 

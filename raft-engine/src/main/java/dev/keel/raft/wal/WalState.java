@@ -31,6 +31,8 @@ final class WalState {
     final Map<Integer, Long> sealCounts = new ConcurrentHashMap<>();
     /** The sealer, also counting seals done for others (snapshot chunks); null when sealing is off. */
     final Sealer sealer;
+    /** Told of batches, segments and failures; set before the writer thread starts. */
+    WalListener listener = new WalListener() { };
 
     WalState(EntryIndex index, HardState hardState, SnapshotToken snapshotToken, byte[] logId, Sealer sealer) {
         this.index = index;

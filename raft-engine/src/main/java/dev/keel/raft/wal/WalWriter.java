@@ -208,6 +208,7 @@ final class WalWriter implements EventHandler<WalEvent> {
             writePos = b.limit();
             chain = headerCrc;
             LOG.debug("event=wal_segment_created segment={} firstIndex={} bytes={}", dir.describe(name), header.firstIndex(), size);
+            notify(() -> state.listener.segmentCreated(sequence));
         } catch (IOException | RuntimeException e) {
             WalRecovery.closeQuietly(file);
             throw e;
@@ -216,17 +217,21 @@ final class WalWriter implements EventHandler<WalEvent> {
 
     /** Writes the buffer (one call), forces, publishes every pending operation and completes it. */
     private void commit() throws IOException {
+        int written = 0;
         if (buf.position() > 0) {
             buf.flip();
-            int n = buf.remaining();
+            written = buf.remaining();
             active.file.writeFully(buf, writePos);
-            writePos += n;
+            writePos += written;
             buf.clear();
             unforced = true;
         }
         if (unforced) {
+            long t0 = System.nanoTime();
             active.file.force(false);
+            long forceNanos = System.nanoTime() - t0;
             unforced = false;
+            reportBatch(written, forceNanos);
         }
         if (pending.isEmpty()) {
             return;
@@ -265,6 +270,21 @@ final class WalWriter implements EventHandler<WalEvent> {
         pending.clear();
     }
 
+    private void reportBatch(int bytes, long forceNanos) {
+        int records = 0;
+        int entries = 0;
+        for (WalEvent ev : pending) {
+            if (ev.wrote) {
+                int n = ev.kind == WalEvent.Kind.APPEND ? ev.entries.size() : 1;
+                records += n;
+                entries += ev.kind == WalEvent.Kind.APPEND ? n : 0;
+            }
+        }
+        int r = records;
+        int n = entries;
+        notify(() -> state.listener.batchCommitted(r, n, bytes, forceNanos));
+    }
+
     private void compact(WalEvent ev) {
         CompletableFuture<Void> f = ev.future;
         long upTo = ev.index;
@@ -286,6 +306,8 @@ final class WalWriter implements EventHandler<WalEvent> {
             if (!deleted.isEmpty()) {
                 dir.forceDirectory();
                 state.index.dropSegmentsBefore(deleted.get(deleted.size() - 1).sequence + 1);
+                int count = deleted.size();
+                notify(() -> state.listener.segmentsCompacted(count));
                 LOG.info("event=wal_compacted upTo={} segmentsDeleted={} firstIndex={}", upTo, deleted.size(),
                         state.index.firstIndex());
             }
@@ -302,11 +324,21 @@ final class WalWriter implements EventHandler<WalEvent> {
         }
     }
 
+    /** A listener's failure is logged, never allowed to fail the log. */
+    private static void notify(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            LOG.warn("event=wal_listener_failed error=\"{}\"", e.toString());
+        }
+    }
+
     private void fail(Throwable cause) {
         String where = active == null ? dir.describe("") : dir.describe(active.file.name());
         WalFailedException failure = new WalFailedException("WAL write or force failed on " + where
                 + " near offset " + writePos + "; nothing in the failed batch was acknowledged", cause);
         state.failure = failure;
+        notify(() -> state.listener.failed(failure));
         LOG.error("event=wal_failed segment={} offset={} pending={} error=\"{}\"", where, writePos, pending.size(), cause.toString());
         for (WalEvent ev : pending) {
             CompletableFuture<Void> f = ev.future;
