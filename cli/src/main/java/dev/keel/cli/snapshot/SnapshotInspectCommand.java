@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
  * accepts.
  *
  * <p>The header is read through {@link SnapshotVerifier} under {@code HEADER} policy against the
- * file's own token ({@link FileToken}): checks 1–3 against itself, O(1) in the body's size. So a
+ * file's own token ({@link SnapshotVerifier#ownToken}): checks 1–3 against itself, O(1) in the body's size. So a
  * header that fails its CRC or disagrees with its own metadata is not printed (exit 1): its fields
  * could not be trusted. The body is not read; {@code keel snapshot verify} checks it.
  */
@@ -39,15 +39,14 @@ public final class SnapshotInspectCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SnapshotFiles.requireFile(file);
-        FileToken.Read read = FileToken.of(file);
-        SnapshotToken token = read.token();
+        SnapshotToken token = SnapshotVerifier.ownToken(file);
         VerifiedSnapshot verified = SnapshotVerifier.verify(file, token, VerificationPolicy.HEADER);
         SnapshotHeader h = verified.header();
         CommitMetadata m = h.metadata();
         HexFormat hex = HexFormat.of();
         PrintWriter out = spec.commandLine().getOut();
         out.println("file " + file);
-        out.println("format-version " + read.formatVersion());
+        out.println("format-version " + SnapshotVerifier.FORMAT_VERSION);
         out.println("index " + h.index());
         out.println("term " + h.term());
         out.println("backend " + h.backend());

@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
  *
  * <p>With {@code --token} (what the log recorded) all four checks run, in order. Without one
  * there is nothing outside the file to compare with, so checks 1 and 2 cannot fail: the file is
- * verified against the token its own header and footer describe ({@link FileToken}), which runs
+ * verified against the token its own header and footer describe ({@link SnapshotVerifier#ownToken}), which runs
  * checks 3 and 4 — header CRC and consistency, and the body against the footer. That catches
  * damage, not a file swapped for another valid snapshot; only a token can.
  *
@@ -76,7 +76,7 @@ public final class SnapshotVerifyCommand implements Callable<Integer> {
         VerifiedSnapshot verified;
         SnapshotToken against;
         try {
-            against = token != null ? token : FileToken.of(file).token();
+            against = token != null ? token : SnapshotVerifier.ownToken(file);
             verified = verifyWithProgress(against);
         } catch (SnapshotException e) {
             int check = checkOf(e);
