@@ -87,8 +87,10 @@ public final class WalDumpCommand implements Callable<Integer> {
         }
 
         @Override
-        public void entry(Path file, long offset, long index, long term, LogEntry.Type type, int payloadBytes) {
-            out.println("entry index " + index + " term " + term + " type " + type + " payload " + payloadBytes);
+        public void entry(Path file, long offset, long index, long term, LogEntry.Type type, int payloadBytes,
+                          int keyId) {
+            out.println("entry index " + index + " term " + term + " type " + type + " payload " + payloadBytes
+                    + (keyId == 0 ? "" : " sealed key-id " + keyId));
         }
 
         @Override

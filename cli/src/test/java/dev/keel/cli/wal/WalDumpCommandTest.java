@@ -86,6 +86,26 @@ class WalDumpCommandTest {
     }
 
     @Test
+    void sealedEntriesShowTheirKeyIdAndBoxSizeWithoutNeedingTheKey() throws IOException {
+        Path dir = tmp.resolve("sealed-wal");
+        Files.createDirectories(dir);
+        dev.keel.raft.crypto.AesGcmSealer sealer = new dev.keel.raft.crypto.AesGcmSealer(
+                dev.keel.raft.crypto.StaticKeyProvider.random(new java.security.SecureRandom(), 4));
+        try (SegmentedLogStorage log = SegmentedLogStorage.builder(dir).segmentBytes(1 << 16).sealer(sealer).open()) {
+            log.append(List.of(new LogEntry(1, 1, LogEntry.Type.NORMAL, payloadOf(1)))).join();
+            log.sealWith(4);
+            log.append(List.of(new LogEntry(2, 1, LogEntry.Type.NORMAL, payloadOf(2)))).join();
+        }
+
+        KeelInvocation run = KeelInvocation.run("wal", "dump", dir.toString());
+
+        assertEquals(0, run.exitCode(), run.describe());
+        assertEquals(List.of("entry index 1 term 1 type NORMAL payload " + PAYLOAD,
+                "entry index 2 term 1 type NORMAL payload " + (PAYLOAD + sealer.overhead()) + " sealed key-id 4"),
+                run.out().lines().filter(l -> l.startsWith("entry ")).toList());
+    }
+
+    @Test
     void flippedByteInAMiddleRecordExitsOneNamingTheFileAndOffset() throws IOException {
         Path dir = writeWal(10, 1 << 16);
         Path segment = dir.resolve(FIRST_SEGMENT);
