@@ -3,7 +3,7 @@ package dev.keel.cli.demo;
 import dev.keel.cli.CommandFailedException;
 
 /**
- * A check of {@code keel demo} found the store other than the demo expects: exit code 1, with
+ * A check of {@code keel demo} found a node other than the demo expects: exit code 1, with
  * the check's name and what was expected and found.
  */
 public class CheckFailedException extends CommandFailedException {

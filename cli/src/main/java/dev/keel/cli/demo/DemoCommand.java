@@ -2,30 +2,26 @@ package dev.keel.cli.demo;
 
 import dev.keel.cli.CommandFailedException;
 import dev.keel.cli.progress.Progress;
-import dev.keel.storage.api.ChangeSet;
-import dev.keel.storage.api.CommitInfo;
-import dev.keel.storage.api.CommitMetadata;
-import dev.keel.storage.api.Commitment;
-import dev.keel.storage.api.KeyValueIterator;
-import dev.keel.storage.api.StoreOptions;
-import dev.keel.storage.api.StoreView;
+import dev.keel.raft.engine.Engine;
 import dev.keel.storage.api.Stores;
-import dev.keel.storage.api.VersionNotRetainedException;
-import dev.keel.storage.api.VersionedStore;
+import dev.keel.storage.api.coldstart.ColdStartOutcome;
+import dev.keel.storage.api.coldstart.ColdStartReport;
+import dev.keel.storage.api.coldstart.ScrubReport;
+import dev.keel.storage.api.coldstart.VerificationPolicy;
+import dev.keel.storage.api.consensus.SnapshotToken;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,36 +30,48 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code keel demo}: commits a generated history to an embedded store, reopens it and checks that
- * it kept what was committed.
+ * {@code keel demo}: the whole story of a node that embeds Keel, told for each backend on an
+ * embedded directory.
  *
- * <p>The demo directory holds a marker file and one store directory per backend
- * ({@code <dir>/flatkv}). A second run continues that store from its latest version;
- * {@code --reset} deletes the demo directory first, and only a directory the demo created (or an
- * empty one) is ever used or deleted.
+ * <ol>
+ *   <li>A standalone engine opens on an empty node; a few client threads propose generated blocks
+ *       through {@link Engine#propose}; the engine snapshots every {@code --snapshot-every} entries
+ *       and once on demand before the last blocks (which stay in the log as its tail); the engine
+ *       closes.</li>
+ *   <li>Restart: the store is at or after the snapshot, so the cold-start gate skips restoring it
+ *       (SKIPPED) and a background scrub verifies the snapshot's body.</li>
+ *   <li>Restoring restart: the store is moved aside, so the gate finds no applied index and restores
+ *       the snapshot, then the engine replays the log tail.</li>
+ * </ol>
  *
- * <p>Checks, each failing with exit code 1 and its name: every commit returns the next version;
- * after reopening, the latest version, commitment and metadata are those of the last commit;
- * every retained version committed by this run has the commitment its commit returned; a sample of
- * keys holds the expected values at the latest version and at a historical one.
+ * <p>Checks, each failing with exit code 1 and its name: the first open is FRESH; every proposal is
+ * applied as a store version; the on-demand snapshot is at the applied index; the restart skips and
+ * its scrub passes; the restoring restart restores that snapshot and replays exactly the tail; the
+ * applied index, store version, commitment and logical digest are the same at close, after the skip
+ * and after the restore; a sample of keys holds the values the blocks put; and with both backends,
+ * flatkv and tree hold the same logical state.
+ *
+ * <p>Every run starts afresh: it deletes what an earlier run left in the demo directory, and only a
+ * directory the demo created (or an empty one) is ever used or deleted.
  */
 @Command(name = "demo",
         description = {
-            "Commit a generated history to an embedded store, reopen it and check it.",
+            "Propose blocks through the engine into each backend, snapshot, restart by skipping and by "
+                    + "restoring the snapshot, and check that both restarts reach the same state.",
             "",
-            "Each version has about 100 puts and a few deletes over 20,000 keys of 32 bytes (values of "
-                    + "16 to 256 bytes, some empty). After reopening, the latest version and commitment must be "
-                    + "those of the last commit, and the retained versions and a sample of keys must hold what was "
-                    + "committed. A second run continues from the store's latest version.",
+            "Client threads propose blocks of puts and deletes over 20,000 keys of 32 bytes (values of 16 to "
+                    + "256 bytes, some empty). The engine snapshots periodically and once on demand before the "
+                    + "last blocks. A restart then skips the snapshot (its store is at or after it), and a restart "
+                    + "with the store moved aside restores it and replays the log tail. Each prints its cold-start "
+                    + "report; the applied index and commitment must be identical both ways.",
             "",
-            "The summary goes to stdout; progress to stderr.",
+            "Every run starts afresh in its directory. Results go to stdout; progress to stderr.",
             ""})
 public final class DemoCommand implements Callable<Integer> {
-    /** Marks a directory as the demo's own: the only kind it will write into or delete. */
-    static final String MARKER_FILE = ".keel-demo";
-    /** How far back the historical check looks: well inside the default retained window. */
-    static final int HISTORY_DEPTH = 50;
+    static final List<String> DEFAULT_BACKENDS = List.of("flatkv", "tree");
     private static final long SEED = 0x6b65656cL;
+    /** The on-demand snapshot comes before the last tenth of the blocks: the log tail a restore replays. */
+    private static final int TAIL_ONE_IN = 10;
 
     @Spec
     private CommandSpec spec;
@@ -72,229 +80,351 @@ public final class DemoCommand implements Callable<Integer> {
     private boolean help;
 
     @Option(names = "--dir", paramLabel = "<dir>", defaultValue = ".keel-data/demo",
-            description = "Demo directory; the store is in <dir>/<backend> (default: ${DEFAULT-VALUE}, "
-                    + "under the current directory).")
+            description = "Demo directory; each backend's node is in <dir>/<backend> (default: ${DEFAULT-VALUE}, "
+                    + "under the current directory). Deleted and recreated by every run.")
     private Path dir;
 
-    @Option(names = "--versions", paramLabel = "<n>", defaultValue = "2000",
-            description = "Versions to commit (default: ${DEFAULT-VALUE}).")
-    private int versions;
+    @Option(names = "--backend", paramLabel = "<backend>", split = ",",
+            description = "Storage backend(s), comma-separated (default: flatkv,tree).")
+    private List<String> backends;
 
-    @Option(names = "--backend", paramLabel = "<backend>", defaultValue = "flatkv",
-            description = "Storage backend (default: ${DEFAULT-VALUE}).")
-    private String backend;
+    @Option(names = "--blocks", paramLabel = "<n>", defaultValue = "2000",
+            description = "Blocks to propose per backend, at least 2 (default: ${DEFAULT-VALUE}).")
+    private int blocks;
 
-    @Option(names = "--reset", description = "Delete the demo directory first and start from an empty store.")
-    private boolean reset;
+    @Option(names = "--block-size", paramLabel = "<n>", defaultValue = "100",
+            description = "Operations per block, about one in " + DemoWorkload.DELETE_ONE_IN
+                    + " a delete (default: ${DEFAULT-VALUE}).")
+    private int blockSize;
 
-    @Option(names = "--sync", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Force every commit to disk before it returns (default: on; --no-sync is faster).")
-    private boolean sync;
+    @Option(names = "--clients", paramLabel = "<n>", defaultValue = "4",
+            description = "Client threads proposing at once, 1-64 (default: ${DEFAULT-VALUE}).")
+    private int clients;
 
-    /** What the commit phase did and what the checks expect. */
-    private record CommitRun(long first, long last, long history, long puts, long deletes, long commitNanos,
-                             Map<Long, Commitment> commitments, SampledKeys expected, SampledKeys expectedAtHistory) {
+    @Option(names = "--snapshot-every", paramLabel = "<n>", defaultValue = "250",
+            description = "Applied entries between automatic snapshots, at least 2 (default: ${DEFAULT-VALUE}).")
+    private long snapshotEvery;
+
+    /**
+     * How one restart went.
+     *
+     * @param report the engine's cold-start report
+     * @param storeOpenNanos how long the store took to open
+     * @param readyNanos from opening the engine on the store to the engine being ready
+     * @param state the node's state once ready
+     */
+    record Restart(ColdStartReport report, long storeOpenNanos, long readyNanos, NodeState state) {
+        static Restart of(DemoNode.Running node) {
+            return new Restart(node.report(), node.storeOpenNanos(), node.readyNanos(), NodeState.of(node));
+        }
+
+        /** @return from opening the store to the engine being ready */
+        long totalNanos() {
+            return storeOpenNanos + readyNanos;
+        }
+    }
+
+    /** What one backend's run did, for the summary. */
+    record BackendRun(String backend, long blocks, NodeState atClose, Restart skip, Restart restore) {
     }
 
     @Override
     public Integer call() throws IOException {
-        if (versions < 1) {
-            throw new ParameterException(spec.commandLine(), "--versions must be at least 1, was " + versions);
-        }
-        Stores.provider(backend); // an unknown backend fails here, before anything touches the disk
-        Path storeDir = prepareDirectory(spec.commandLine().getErr());
-        StoreOptions options = StoreOptions.defaults().withSync(sync);
+        checkSettings();
+        List<String> chosen = chosenBackends();
+        DemoWorkload workload = new DemoWorkload(SEED, clients, blockSize);
+        DemoNode.Settings settings = new DemoNode.Settings(snapshotEvery, VerificationPolicy.HEADER);
+        Path root = dir.toAbsolutePath().normalize();
+        boolean deleted = DemoDirectory.refresh(root);
 
-        CommitRun run;
-        try (VersionedStore store = Stores.open(backend, storeDir, options)) {
-            run = commitVersions(store, storeDir);
-        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(fmt("keel demo: %,d blocks of %,d operations from %d client%s, through the engine, into %s",
+                blocks, blockSize, clients, clients == 1 ? "" : "s", String.join(" and ", chosen)));
+        out.println("  directory    " + root + (deleted ? " (the previous run's data was deleted)" : ""));
+        out.flush();
 
-        long reopenStart = System.nanoTime();
-        try (VersionedStore store = Stores.open(backend, storeDir, options)) {
-            long reopenNanos = System.nanoTime() - reopenStart;
-            checkLatest(store, run.last(), run.commitments().get(run.last()), run.expected());
-            int historicalVersions = checkHistory(store, run.first(), run.last(), run.commitments());
-            checkValuesAt(store, run.history(), run.expectedAtHistory());
-            printSummary(storeDir, run, reopenNanos, store.latest().commitment(), countKeys(store), historicalVersions);
+        SampledKeys expected = expectedSample(workload);
+        List<BackendRun> runs = new ArrayList<>();
+        for (String backend : chosen) {
+            runs.add(runBackend(new DemoNode(backend, root.resolve(backend), settings), workload, expected, out));
         }
+        Optional<String> parity = checkParity(runs);
+        printSummary(out, runs, parity, expected.size());
         return ExitCode.OK;
     }
 
-    private CommitRun commitVersions(VersionedStore store, Path storeDir) {
-        PrintWriter err = spec.commandLine().getErr();
-        long latest = store.latestVersion();
-        if (latest == 0) {
-            err.println("demo: new " + backend + " store in " + storeDir);
-        } else {
-            err.println("demo: " + storeDir + " already holds version " + latest + "; continuing from version "
-                    + (latest + 1) + " (--reset starts over)");
+    private void checkSettings() {
+        if (blocks < 2) {
+            throw new ParameterException(spec.commandLine(), "--blocks must be at least 2, was " + blocks);
         }
-        err.flush();
-        DemoWorkload workload = new DemoWorkload(SEED);
-        SampledKeys expected = SampledKeys.read(store::get);
-        SampledKeys expectedAtHistory = null;
-        Map<Long, Commitment> commitments = new HashMap<>();
-        long first = latest == 0 ? store.initialVersion() : latest + 1;
-        long last = first + versions - 1;
-        long history = Math.max(first, last - HISTORY_DEPTH);
-        long puts = 0;
-        long deletes = 0;
-        long commitNanos = 0;
-        try (Progress progress = Progress.open("demo", "versions", versions, err)) {
-            for (long v = first; v <= last; v++) {
-                List<DemoWorkload.Change> changes = workload.changes(v);
-                ChangeSet changeSet = DemoWorkload.toChangeSet(changes);
-                long start = System.nanoTime();
-                CommitInfo info = store.commit(changeSet, CommitMetadata.atPosition(v, 1));
-                commitNanos += System.nanoTime() - start;
-                if (info.version() != v) {
-                    throw new CheckFailedException("commit versions",
-                            "commit returned version " + info.version() + ", expected " + v);
+        if (blockSize < 1) {
+            throw new ParameterException(spec.commandLine(), "--block-size must be at least 1, was " + blockSize);
+        }
+        if (clients < 1 || clients > 64) {
+            throw new ParameterException(spec.commandLine(), "--clients must be 1-64, was " + clients);
+        }
+        if (snapshotEvery < 2) {
+            // The log tail after the on-demand snapshot must be shorter than a periodic interval.
+            throw new ParameterException(spec.commandLine(), "--snapshot-every must be at least 2, was " + snapshotEvery);
+        }
+    }
+
+    /** @return the backends to run, each once, in the order given; an unknown one fails before anything touches the disk */
+    private List<String> chosenBackends() {
+        List<String> chosen = List.copyOf(new LinkedHashSet<>(backends == null ? DEFAULT_BACKENDS : backends));
+        for (String backend : chosen) {
+            Stores.provider(backend);
+        }
+        return chosen;
+    }
+
+    /**
+     * The blocks proposed after the on-demand snapshot: a tenth, and fewer than a periodic interval, so
+     * that no periodic snapshot follows and a restore has a log tail to replay.
+     */
+    private long tailBlocks() {
+        return Math.max(1, Math.min(blocks / TAIL_ONE_IN, snapshotEvery - 1));
+    }
+
+    /** Each client owns its keys, so the final values follow from the blocks whatever the interleaving. */
+    private SampledKeys expectedSample(DemoWorkload workload) {
+        SampledKeys expected = SampledKeys.empty();
+        for (long b = 0; b < blocks; b++) {
+            expected.apply(workload.changes(b));
+        }
+        return expected;
+    }
+
+    private BackendRun runBackend(DemoNode node, DemoWorkload workload, SampledKeys expected, PrintWriter out)
+            throws IOException {
+        String backend = node.backend();
+        long tail = tailBlocks();
+        out.println();
+        out.println(backend + ": node in " + node.root() + " (wal/, snapshots/, store/)");
+        long proposeNanos;
+        SnapshotToken snapshot;
+        NodeState atClose;
+        try (DemoNode.Running first = node.start(); BlockClients proposers = new BlockClients(workload)) {
+            ColdStartReport open = first.report();
+            printLine(out, "open", describe(open));
+            if (open.outcome() != ColdStartOutcome.FRESH) {
+                throw new CheckFailedException("first open", backend + ": an empty node opened " + open.outcome()
+                        + ", expected FRESH");
+            }
+            long start = System.nanoTime();
+            try (Progress progress = Progress.open(backend, "blocks", blocks, spec.commandLine().getErr())) {
+                proposers.propose(first.engine(), 0, blocks - tail, progress);
+                snapshot = await(first.engine().snapshot(), backend + ": the on-demand snapshot");
+                long appliedAtSnapshot = first.engine().appliedIndex();
+                if (snapshot.index() != appliedAtSnapshot) {
+                    throw new CheckFailedException("on-demand snapshot", backend + ": the snapshot is at index "
+                            + snapshot.index() + ", the engine had applied " + appliedAtSnapshot);
                 }
-                commitments.put(v, info.commitment());
-                long deleted = changes.stream().filter(DemoWorkload.Change::isDelete).count();
-                deletes += deleted;
-                puts += changes.size() - deleted;
-                expected.apply(changes);
-                if (v == history) {
-                    expectedAtHistory = expected.copy();
-                }
-                progress.stepTo(v - first + 1);
+                proposers.propose(first.engine(), blocks - tail, blocks, progress);
             }
+            proposeNanos = System.nanoTime() - start;
+            atClose = NodeState.of(first);
+            double seconds = Math.max(proposeNanos, 1) / 1e9;
+            long operations = (long) blocks * blockSize;
+            printLine(out, "proposed", fmt("%,d blocks (%,d operations) from %d client%s as %,d log entries in %.2f s: "
+                    + "%,.0f blocks/s, %,.0f operations/s", blocks, operations, clients, clients == 1 ? "" : "s",
+                    atClose.engineApplied(), seconds, blocks / seconds, operations / seconds));
+            printLine(out, "snapshots", fmt("every %,d entries, and on demand at index %,d (%s); the %,d blocks "
+                    + "proposed after it are the log tail", snapshotEvery, snapshot.index(),
+                    bytes(snapshot.fileLength()), tail));
+            requireSample(expected, first, backend + " at close");
         }
-        return new CommitRun(first, last, history, puts, deletes, commitNanos, commitments, expected, expectedAtHistory);
-    }
 
-    private Path prepareDirectory(PrintWriter err) throws IOException {
-        if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new CommandFailedException("--dir " + dir + " is not a directory");
+        Restart skip;
+        DemoNode.Running skipping = node.start();
+        try (skipping) {
+            skip = Restart.of(skipping);
+            printRestart(out, "restart", "", skip);
+            requireSample(expected, skipping, backend + " after the skipping restart");
         }
-        boolean exists = Files.isDirectory(dir);
-        if (exists && !Files.exists(dir.resolve(MARKER_FILE)) && !isEmptyDirectory(dir)) {
-            throw new CommandFailedException(dir + " is not empty and was not created by keel demo (it has no "
-                    + MARKER_FILE + " file); choose another --dir");
+        requireOutcome("skipping restart", backend, skip.report(), snapshot, atClose, ColdStartOutcome.SKIPPED);
+        // Closing waited for the background scrub of the skipped snapshot.
+        ScrubReport scrub = skipping.scrub().orElseThrow(() -> new CheckFailedException("snapshot scrub", backend
+                + ": the restart skipped the snapshot but no background scrub reported"));
+        printLine(out, "", fmt("background scrub of the snapshot at %,d: %s, %s read in %s", scrub.snapshotIndex(),
+                scrub.passed() ? "passed" : "FAILED", bytes(scrub.bytesRead()), millis(scrub.elapsed().toNanos())));
+        if (!scrub.passed()) {
+            throw new CheckFailedException("snapshot scrub", backend + ": the snapshot at index " + scrub.snapshotIndex()
+                    + " failed its full check: " + scrub.failure());
         }
-        if (reset && exists) {
-            deleteRecursively(dir);
-            err.println("demo: deleted " + dir + " (--reset)");
-        }
-        Files.createDirectories(dir);
-        Path marker = dir.resolve(MARKER_FILE);
-        if (!Files.exists(marker)) {
-            Files.writeString(marker, "Created by 'keel demo', which may delete this directory (--reset).\n");
-        }
-        return dir.resolve(backend);
-    }
+        NodeState.requireSame("skipping restart", "at close", atClose, "after the skipping restart", skip.state());
 
-    private static boolean isEmptyDirectory(Path directory) throws IOException {
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
-            return !entries.iterator().hasNext();
+        node.moveStoreAside();
+        Restart restore;
+        try (DemoNode.Running restoring = node.start()) {
+            restore = Restart.of(restoring);
+            printRestart(out, "restore", "store moved aside: ", restore);
+            requireSample(expected, restoring, backend + " after the restoring restart");
         }
-    }
-
-    private static void deleteRecursively(Path root) throws IOException {
-        // walkFileTree does not follow symbolic links: a link is deleted, never what it points to.
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path directory, IOException e) throws IOException {
-                if (e != null) {
-                    throw e;
-                }
-                Files.delete(directory);
-                return FileVisitResult.CONTINUE;
-            }
-        });
-    }
-
-    private static void checkLatest(VersionedStore store, long last, Commitment lastCommitment, SampledKeys expected) {
-        CommitInfo latest = store.latest();
-        if (store.latestVersion() != last || latest.version() != last) {
-            throw new CheckFailedException("latest version after reopen", "the store reports version "
-                    + store.latestVersion() + " (latest() says " + latest.version() + "), the last commit was " + last);
-        }
-        if (!latest.commitment().equals(lastCommitment)) {
-            throw new CheckFailedException("latest commitment after reopen", "the store reports " + latest.commitment()
-                    + ", commit of version " + last + " returned " + lastCommitment);
-        }
-        if (latest.metadata().appliedIndex() != last) {
-            throw new CheckFailedException("metadata after reopen", "version " + last + " reports applied index "
-                    + latest.metadata().appliedIndex() + ", it was committed with " + last);
-        }
-        Optional<String> mismatch = expected.firstMismatch(store::get);
-        if (mismatch.isPresent()) {
-            throw new CheckFailedException("latest values after reopen", mismatch.get());
-        }
-    }
-
-    /** @return the number of versions whose commitment was checked */
-    private static int checkHistory(VersionedStore store, long first, long last, Map<Long, Commitment> committed) {
-        long from = Math.max(first, store.oldestRetainedVersion());
-        if (last - from + 1 < Math.min(last - first + 1, StoreOptions.DEFAULT_RETAINED_VERSIONS)) {
-            throw new CheckFailedException("retained versions", "the store retains versions from "
-                    + store.oldestRetainedVersion() + " to " + store.latestVersion() + ", fewer than the "
-                    + StoreOptions.DEFAULT_RETAINED_VERSIONS + " it was opened to retain");
-        }
-        for (long v = from; v <= last; v++) {
-            try (StoreView view = store.view(v)) {
-                if (view.version() != v || !view.commitment().equals(committed.get(v))) {
-                    throw new CheckFailedException("historical commitments", "the view of version " + v
-                            + " shows version " + view.version() + " with " + view.commitment()
-                            + ", commit of version " + v + " returned " + committed.get(v));
-                }
-            }
-        }
-        return (int) (last - from + 1);
-    }
-
-    private static void checkValuesAt(VersionedStore store, long version, SampledKeys expected) {
-        try (StoreView view = store.view(version)) {
-            Optional<String> mismatch = expected.firstMismatch(view::get);
-            if (mismatch.isPresent()) {
-                throw new CheckFailedException("historical values", "version " + version + ": " + mismatch.get());
-            }
-        } catch (VersionNotRetainedException e) {
-            throw new CheckFailedException("historical values", e.getMessage(), e);
-        }
-    }
-
-    private static long countKeys(VersionedStore store) {
-        long n = 0;
-        try (StoreView view = store.latestView(); KeyValueIterator it = view.scan()) {
-            while (it.hasNext()) {
-                it.next();
-                n++;
-            }
-        }
-        return n;
-    }
-
-    private void printSummary(Path storeDir, CommitRun run, long reopenNanos, Commitment commitment, long keys,
-                              int historicalVersions) {
-        PrintWriter out = spec.commandLine().getOut();
-        long committed = run.last() - run.first() + 1;
-        long mutations = run.puts() + run.deletes();
-        double commitSeconds = Math.max(run.commitNanos(), 1) / 1e9;
-        out.println("keel demo: " + backend + " store in " + storeDir);
-        out.println(fmt("  versions     %d..%d committed by this run (%,d)%s", run.first(), run.last(), committed,
-                run.first() > 1 ? ", continuing the existing store" : ""));
-        out.println(fmt("  mutations    %,d (%,d puts, %,d deletes)", mutations, run.puts(), run.deletes()));
-        out.println(fmt("  throughput   %,.0f keys/s, %,.1f versions/s (%.2f s in commit, sync %s)",
-                mutations / commitSeconds, committed / commitSeconds, commitSeconds, sync ? "on" : "off"));
-        out.println(fmt("  reopen       %,.1f ms", reopenNanos / 1e6));
-        out.println(fmt("  latest       version %d, %s %s", run.last(), commitment.scheme(), commitment.hex()));
-        out.println(fmt("  keys         %,d in the store", keys));
-        out.println(fmt("  checks       passed: latest version, commitment and metadata after reopen; commitments of "
-                + "%d retained version%s; %d sampled keys at %s", historicalVersions, historicalVersions == 1 ? "" : "s",
-                run.expected().size(), run.history() == run.last()
-                        ? "version " + run.last() : "versions " + run.last() + " and " + run.history()));
+        requireOutcome("restoring restart", backend, restore.report(), snapshot, atClose, ColdStartOutcome.EXECUTED,
+                ColdStartOutcome.FALLBACK);
+        NodeState.requireSame("restoring restart", "after the skipping restart", skip.state(), "after the restoring restart",
+                restore.state());
+        node.deleteMovedAsideStore();
+        printLine(out, "state", fmt("applied index %,d, version %,d, %,d keys: identical at close, after the skip and "
+                + "after the restore", atClose.engineApplied(), atClose.version(), atClose.digest().keyCount()));
+        printLine(out, "commitment", atClose.commitment().toString());
         out.flush();
+        return new BackendRun(backend, blocks, atClose, skip, restore);
+    }
+
+    private static void requireSample(SampledKeys expected, DemoNode.Running node, String where) {
+        Optional<String> mismatch = expected.firstMismatch(node.stateMachine().store()::get);
+        if (mismatch.isPresent()) {
+            throw new CheckFailedException("sampled keys", where + ": " + mismatch.get());
+        }
+    }
+
+    /**
+     * A skipping restart must start from the store's own applied index; a restoring one from the
+     * snapshot, replaying the log after it.
+     */
+    private static void requireOutcome(String check, String backend, ColdStartReport report, SnapshotToken snapshot,
+                                       NodeState atClose, ColdStartOutcome... allowed) {
+        if (!List.of(allowed).contains(report.outcome())) {
+            throw new CheckFailedException(check, backend + ": the gate chose " + describe(report) + ", expected "
+                    + String.join(" or ", List.of(allowed).stream().map(Enum::name).toList()));
+        }
+        if (report.snapshotIndex() != snapshot.index()) {
+            throw new CheckFailedException(check, backend + ": the gate saw a snapshot at index " + report.snapshotIndex()
+                    + ", the last one taken is at " + snapshot.index());
+        }
+        boolean skipped = report.outcome() == ColdStartOutcome.SKIPPED;
+        long floor = skipped ? atClose.engineApplied() : snapshot.index();
+        if (report.floor() != floor || report.commitIndex() != atClose.engineApplied()) {
+            throw new CheckFailedException(check, backend + ": the open replayed the log from index " + (report.floor() + 1)
+                    + " to " + report.commitIndex() + ", expected from " + (floor + 1) + " to " + atClose.engineApplied());
+        }
+    }
+
+    private static <T> T await(CompletableFuture<T> future, String what) {
+        try {
+            return future.get(DemoNode.READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new CommandFailedException(what + " failed: " + cause, cause);
+        } catch (TimeoutException e) {
+            throw new CommandFailedException(what + " did not complete within " + DemoNode.READY_TIMEOUT.toMinutes()
+                    + " minutes", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CommandFailedException(what + " was interrupted", e);
+        }
+    }
+
+    /** With two or more backends, every one must hold the first one's logical state. */
+    private static Optional<String> checkParity(List<BackendRun> runs) {
+        if (runs.size() < 2) {
+            return Optional.empty();
+        }
+        BackendRun first = runs.get(0);
+        for (BackendRun other : runs.subList(1, runs.size())) {
+            if (!first.atClose().digest().sameContent(other.atClose().digest())) {
+                throw new CheckFailedException("backend parity", first.backend() + " holds " + first.atClose().digest().keyCount()
+                        + " keys with logical digest " + first.atClose().digest().hex() + ", " + other.backend() + " "
+                        + other.atClose().digest().keyCount() + " keys with " + other.atClose().digest().hex());
+            }
+        }
+        return Optional.of(fmt("%s hold the same %,d keys and values: logical digest %s",
+                String.join(" and ", runs.stream().map(BackendRun::backend).toList()), first.atClose().digest().keyCount(),
+                first.atClose().digest().hex()));
+    }
+
+    // ------------------------------------------------------------------ output
+
+    private static void printLine(PrintWriter out, String label, String text) {
+        out.println(fmt("  %-12s %s", label, text));
+        out.flush();
+    }
+
+    private static void printRestart(PrintWriter out, String label, String prefix, Restart restart) {
+        ColdStartReport r = restart.report();
+        printLine(out, label, prefix + describe(r));
+        printLine(out, "", fmt("%s; cold start %s, %s of the snapshot read", action(r), millis(r.elapsed().toNanos()),
+                bytes(r.bytesRead())));
+        printLine(out, "", fmt("the store opened in %s; the engine was ready %s later", millis(restart.storeOpenNanos()),
+                millis(restart.readyNanos())));
+    }
+
+    /** @return the outcome and what the gate saw that led to it */
+    static String describe(ColdStartReport r) {
+        return switch (r.outcome()) {
+            case FRESH -> "FRESH: an empty node without a snapshot";
+            case RESUMED -> fmt("RESUMED: no snapshot; the store is at index %,d", r.have());
+            case SKIPPED -> fmt("SKIPPED: the store is at index %,d, at or after the snapshot at %,d", r.have(),
+                    r.snapshotIndex());
+            case EXECUTED -> fmt("EXECUTED: the store is at index %,d, behind the snapshot at %,d", r.have(),
+                    r.snapshotIndex());
+            case FALLBACK -> "FALLBACK (" + r.reason().label() + "): " + fallbackCause(r);
+        };
+    }
+
+    /** @return what the open did: restored the snapshot or not, and how much of the log it replayed */
+    private static String action(ColdStartReport r) {
+        long replayed = Math.max(0, r.commitIndex() - r.floor());
+        String replay = replayed == 0 ? "nothing to replay" : fmt("replayed the %,d log entr%s after index %,d", replayed,
+                replayed == 1 ? "y" : "ies", r.floor());
+        boolean restored = r.outcome() == ColdStartOutcome.EXECUTED
+                || (r.outcome() == ColdStartOutcome.FALLBACK && r.snapshotIndex() >= 0);
+        return (restored ? fmt("restored the snapshot at %,d, ", r.snapshotIndex()) : "no snapshot restored, ") + replay;
+    }
+
+    private static String fallbackCause(ColdStartReport r) {
+        return switch (r.reason()) {
+            case MISSING_META -> "the store records no applied index";
+            case READ_ERROR -> "reading the store's applied index failed";
+            case NOT_READER -> "the state machine cannot tell its applied index";
+            case NONE -> "no reason given";
+        };
+    }
+
+    private static void printSummary(PrintWriter out, List<BackendRun> runs, Optional<String> parity, int sampledKeys) {
+        out.println();
+        out.println("summary  (cold start: the engine's report, gate to restored state; ready: from opening the store)");
+        String format = "  %-8s %7s %8s  %-9s %9s %9s %9s  %-23s %9s %9s %9s  %s%n";
+        out.printf(Locale.ROOT, format, "backend", "blocks", "applied", "restart", "cold st.", "ready", "read",
+                "restore", "cold st.", "ready", "read", "commitment (hex)");
+        for (BackendRun run : runs) {
+            Restart skip = run.skip();
+            Restart restore = run.restore();
+            out.printf(Locale.ROOT, format, run.backend(), fmt("%,d", run.blocks()), fmt("%,d", run.atClose().engineApplied()),
+                    outcomeLabel(skip.report()), millis(skip.report().elapsed().toNanos()), millis(skip.totalNanos()),
+                    bytes(skip.report().bytesRead()), outcomeLabel(restore.report()),
+                    millis(restore.report().elapsed().toNanos()), millis(restore.totalNanos()),
+                    bytes(restore.report().bytesRead()), run.atClose().commitment().hex());
+        }
+        out.println();
+        parity.ifPresent(p -> printLine(out, "parity", p));
+        printLine(out, "checks", fmt("passed: a fresh first open; every block applied as a store version; the "
+                + "skipping and the restoring restart reach the applied index, version, commitment and logical digest "
+                + "the node had at close; %d sampled keys hold the values proposed%s", sampledKeys,
+                parity.isPresent() ? "; the backends hold the same keys and values" : ""));
+        if (runs.stream().map(BackendRun::backend).toList().contains("tree")) {
+            printLine(out, "note", "the tree's commitment depends on how the engine packed the clients' concurrent "
+                    + "blocks into entries, so it can differ from run to run; flatkv's depends on the content only");
+        }
+        out.flush();
+    }
+
+    private static String outcomeLabel(ColdStartReport r) {
+        return r.outcome() == ColdStartOutcome.FALLBACK ? "FALLBACK (" + r.reason().label() + ")" : r.outcome().name();
+    }
+
+    private static String millis(long nanos) {
+        double ms = nanos / 1e6;
+        return ms < 10 ? fmt("%.2f ms", ms) : ms < 10_000 ? fmt("%,.0f ms", ms) : fmt("%,.1f s", ms / 1000);
+    }
+
+    private static String bytes(long n) {
+        if (n < 1024) {
+            return n + " B";
+        }
+        return n < 1024 * 1024 ? fmt("%.1f KiB", n / 1024.0) : fmt("%.1f MiB", n / (1024.0 * 1024));
     }
 
     private static String fmt(String format, Object... args) {

@@ -8,7 +8,7 @@ import java.util.function.Function;
 
 /**
  * The values the demo expects for a sample of its keys (every {@value #EVERY}th key index), kept
- * up to date as it commits, so a reopened store and a historical view can be checked against
+ * up to date by applying the generated blocks, so a store after any restart can be checked against
  * them. Not thread-safe.
  */
 final class SampledKeys {
@@ -21,16 +21,9 @@ final class SampledKeys {
         this.values = values;
     }
 
-    /**
-     * @param reader reads a key's current value from the store
-     * @return the sample with the values the store holds now
-     */
-    static SampledKeys read(Function<byte[], Optional<byte[]>> reader) {
-        byte[][] values = new byte[DemoWorkload.KEY_SPACE / EVERY][];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = reader.apply(DemoWorkload.key(i * EVERY)).orElse(null);
-        }
-        return new SampledKeys(values);
+    /** @return the sample of an empty store: every sampled key absent */
+    static SampledKeys empty() {
+        return new SampledKeys(new byte[DemoWorkload.KEY_SPACE / EVERY][]);
     }
 
     /** @return the number of sampled keys */
@@ -38,7 +31,7 @@ final class SampledKeys {
         return values.length;
     }
 
-    /** @param changes one version's operations, in order; those on sampled keys update the sample */
+    /** @param changes one block's operations, in order; those on sampled keys update the sample */
     void apply(List<DemoWorkload.Change> changes) {
         for (DemoWorkload.Change c : changes) {
             if (c.keyIndex() % EVERY == 0) {
@@ -47,13 +40,8 @@ final class SampledKeys {
         }
     }
 
-    /** @return an independent copy (the value arrays are never modified, so they are shared) */
-    SampledKeys copy() {
-        return new SampledKeys(values.clone());
-    }
-
     /**
-     * @param reader reads a key's value from the store (or a view)
+     * @param reader reads a key's value from the store
      * @return a description of the first sampled key whose value differs, or empty when all match
      */
     Optional<String> firstMismatch(Function<byte[], Optional<byte[]>> reader) {

@@ -13,158 +13,177 @@ import dev.keel.storage.api.VersionedStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * {@code keel demo} run in-process in a temporary directory. Cases for {@code flatkv} need the real
- * backend on the test class path; {@code cli-fake} pins the same behaviour without it, and its
- * injected faults show that each check can fail.
+ * {@code keel demo} run in-process in a temporary directory, on the real backends, with sizes small
+ * enough for a unit test but large enough for periodic snapshots, an on-demand one and a log tail.
  */
 class DemoCommandTest {
-    // Enough versions for the historical check to look 50 versions back inside one run.
-    private static final int VERSIONS = 60;
+    private static final String[] SMALL = {"--blocks", "60", "--block-size", "20", "--clients", "3", "--snapshot-every", "8"};
+    private static final Pattern COMMITMENT = Pattern.compile("(?m)^  commitment   ([a-z0-9-]+):([0-9a-f]+)$");
+    private static final Pattern APPLIED = Pattern.compile("(?m)^  state        applied index ([0-9,]+), ");
 
     @TempDir
     Path tmp;
 
     @AfterEach
     void forgetFakeStores() {
-        FakeStoreProvider.forget(demoDir().resolve(FakeStoreProvider.NAME));
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"flatkv", FakeStoreProvider.NAME})
-    void smallDemoCommitsReopensAndPassesItsChecks(String backend) {
-        KeelInvocation run = demo(backend, "--versions", Integer.toString(VERSIONS));
-
-        assertEquals(0, run.exitCode(), run.describe());
-        assertTrue(run.err().contains("demo: new " + backend + " store in "), run.describe());
-        assertTrue(run.out().contains("versions     1.." + VERSIONS + " committed by this run"), run.describe());
-        assertTrue(run.out().contains("latest       version " + VERSIONS + ", "), run.describe());
-        assertTrue(run.out().contains("checks       passed"), run.describe());
-        assertTrue(run.out().contains("at versions " + VERSIONS + " and " + (VERSIONS - DemoCommand.HISTORY_DEPTH)),
-                run.describe());
-        try (VersionedStore store = open(backend)) {
-            CommitInfo latest = store.latest();
-            assertEquals(VERSIONS, latest.version());
-            assertEquals(VERSIONS, latest.metadata().appliedIndex());
-            assertTrue(run.out().contains(latest.commitment().hex()), "the summary shows the latest commitment");
-        }
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"flatkv", FakeStoreProvider.NAME})
-    void secondRunContinuesFromTheLatestVersion(String backend) {
-        KeelInvocation first = demo(backend, "--versions", Integer.toString(VERSIONS));
-        assertEquals(0, first.exitCode(), first.describe());
-
-        KeelInvocation second = demo(backend, "--versions", "15");
-
-        assertEquals(0, second.exitCode(), second.describe());
-        assertTrue(second.err().contains("already holds version " + VERSIONS + "; continuing from version "
-                + (VERSIONS + 1)), second.describe());
-        assertTrue(second.out().contains("versions     " + (VERSIONS + 1) + ".." + (VERSIONS + 15)
-                + " committed by this run (15), continuing the existing store"), second.describe());
-        try (VersionedStore store = open(backend)) {
-            assertEquals(VERSIONS + 15, store.latestVersion());
-        }
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"flatkv", FakeStoreProvider.NAME})
-    void resetStartsAgainFromAnEmptyStore(String backend) {
-        KeelInvocation first = demo(backend, "--versions", "20");
-        assertEquals(0, first.exitCode(), first.describe());
-
-        KeelInvocation reset = demo(backend, "--versions", "5", "--reset");
-
-        assertEquals(0, reset.exitCode(), reset.describe());
-        assertTrue(reset.err().contains("(--reset)"), reset.describe());
-        try (VersionedStore store = open(backend)) {
-            assertEquals(5, store.latestVersion());
-        }
-    }
-
-    static Stream<Arguments> faults() {
-        return Stream.of(
-                Arguments.of(FakeStoreProvider.Fault.LOSE_LAST_COMMIT_ON_REOPEN, "latest version after reopen"),
-                Arguments.of(FakeStoreProvider.Fault.WRONG_COMMITMENT_IN_VIEWS, "historical commitments"),
-                Arguments.of(FakeStoreProvider.Fault.LATEST_DATA_IN_VIEWS, "historical values"));
-    }
-
-    @ParameterizedTest(name = "{0} fails check ''{1}''")
-    @MethodSource("faults")
-    void storeThatLosesOrMixesVersionsFailsTheCheckThatCatchesIt(FakeStoreProvider.Fault fault, String check) {
-        FakeStoreProvider.inject(demoDir().resolve(FakeStoreProvider.NAME), fault);
-
-        KeelInvocation run = demo(FakeStoreProvider.NAME, "--versions", Integer.toString(VERSIONS));
-
-        assertEquals(1, run.exitCode(), run.describe());
-        String lastErrLine = run.errLines().get(run.errLines().size() - 1);
-        assertTrue(lastErrLine.startsWith("keel: error: demo check failed: " + check + ": "), run.describe());
-        assertEquals("", run.out(), "no summary after a failed check");
+        FakeStoreProvider.forget(demoDir().resolve(FakeStoreProvider.NAME).resolve("store"));
     }
 
     @Test
-    void refusesADirectoryItDidNotCreateEvenWithReset() throws IOException {
+    void bothBackendsSkipThenRestoreToTheSameCommitmentAndAppliedIndex() {
+        KeelInvocation run = demo(SMALL);
+
+        assertEquals(0, run.exitCode(), run.describe());
+        String out = run.out();
+        assertTrue(out.startsWith("keel demo: 60 blocks of 20 operations from 3 clients, through the engine, into "
+                + "flatkv and tree\n  directory    " + demoDir() + "\n"), run.describe());
+        assertEquals(2, count(out, "  open         FRESH: an empty node without a snapshot"), run.describe());
+        assertEquals(2, count(out, "  restart      SKIPPED: the store is at index "), run.describe());
+        assertEquals(2, count(out, "  restore      store moved aside: FALLBACK (missing_meta): "), run.describe());
+        assertEquals(2, count(out, "background scrub of the snapshot at "), run.describe());
+        assertTrue(out.contains(": passed, "), run.describe());
+        assertTrue(out.contains("  parity       flatkv and tree hold the same "), run.describe());
+        assertTrue(out.contains("  checks       passed: "), run.describe());
+        assertEquals(0, count(run.err(), "keel: error"), run.describe());
+
+        List<PrintedCommitment> commitments = COMMITMENT.matcher(out).results().map(PrintedCommitment::new).toList();
+        List<Long> applied = APPLIED.matcher(out).results().map(m -> Long.parseLong(m.group(1).replace(",", ""))).toList();
+        assertEquals(2, commitments.size(), run.describe());
+        assertEquals(2, applied.size(), run.describe());
+        for (int i = 0; i < 2; i++) {
+            String backend = DemoCommand.DEFAULT_BACKENDS.get(i);
+            PrintedCommitment c = commitments.get(i);
+            assertTrue(out.contains(summaryRowStart(backend, applied.get(i))), "summary row of " + backend + "\n" + out);
+            assertTrue(out.contains(c.hex() + "\n"), "the summary shows the commitment of " + backend);
+            // What the demo printed is what the restored store on disk holds.
+            try (VersionedStore store = Stores.open(backend, demoDir().resolve(backend).resolve("store"),
+                    StoreOptions.defaults())) {
+                CommitInfo latest = store.latest();
+                assertEquals(c.scheme(), latest.commitment().scheme());
+                assertEquals(c.hex(), latest.commitment().hex(), backend);
+                assertEquals(applied.get(i), latest.metadata().appliedIndex(), backend);
+            }
+            assertFalse(Files.exists(demoDir().resolve(backend).resolve("store.moved-aside")),
+                    "the store moved aside is deleted after the comparison");
+        }
+    }
+
+    @Test
+    void oneBackendRunsAloneWithoutAParityCheck() {
+        KeelInvocation run = demo(Stream.concat(Stream.of("--backend", "tree"), Stream.of(SMALL)).toArray(String[]::new));
+
+        assertEquals(0, run.exitCode(), run.describe());
+        assertTrue(run.out().contains("into tree\n"), run.describe());
+        assertEquals(1, count(run.out(), "  restart      SKIPPED"), run.describe());
+        assertFalse(run.out().contains("  parity"), run.describe());
+        assertFalse(Files.exists(demoDir().resolve("flatkv")));
+    }
+
+    @Test
+    void everyRunStartsAfreshInItsOwnDirectory() {
+        KeelInvocation first = demo(Stream.concat(Stream.of("--backend", "flatkv"), Stream.of(SMALL)).toArray(String[]::new));
+        assertEquals(0, first.exitCode(), first.describe());
+
+        KeelInvocation second = demo(Stream.concat(Stream.of("--backend", "flatkv"), Stream.of(SMALL)).toArray(String[]::new));
+
+        assertEquals(0, second.exitCode(), second.describe());
+        assertTrue(second.out().contains("  directory    " + demoDir() + " (the previous run's data was deleted)\n"),
+                second.describe());
+        assertTrue(second.out().contains("  open         FRESH"), second.describe());
+    }
+
+    @Test
+    void refusesADirectoryItDidNotCreate() throws IOException {
         Path precious = Files.writeString(Files.createDirectories(demoDir()).resolve("precious.txt"), "keep me");
 
-        KeelInvocation run = demo(FakeStoreProvider.NAME, "--versions", "5", "--reset");
+        KeelInvocation run = demo(SMALL);
 
         assertEquals(1, run.exitCode(), run.describe());
         assertTrue(run.err().startsWith("keel: error: " + demoDir() + " is not empty and was not created by keel demo"),
                 run.describe());
         assertEquals("keep me", Files.readString(precious));
-        assertFalse(Files.exists(demoDir().resolve(DemoCommand.MARKER_FILE)));
+        assertFalse(Files.exists(demoDir().resolve(DemoDirectory.MARKER_FILE)));
     }
 
     @Test
     void usesAnEmptyDirectoryItDidNotCreate() throws IOException {
         Files.createDirectories(demoDir());
 
-        KeelInvocation run = demo(FakeStoreProvider.NAME, "--versions", "3");
+        KeelInvocation run = demo(Stream.concat(Stream.of("--backend", "flatkv"), Stream.of(SMALL)).toArray(String[]::new));
 
         assertEquals(0, run.exitCode(), run.describe());
-        assertTrue(Files.exists(demoDir().resolve(DemoCommand.MARKER_FILE)));
+        assertTrue(Files.exists(demoDir().resolve(DemoDirectory.MARKER_FILE)));
     }
 
     @Test
     void unknownBackendFailsBeforeTouchingTheDisk() {
-        KeelInvocation run = demo("no-such-backend", "--versions", "3");
+        KeelInvocation run = demo("--backend", "flatkv,no-such-backend");
 
         assertEquals(1, run.exitCode(), run.describe());
         assertTrue(run.err().startsWith("keel: error: no storage backend named 'no-such-backend'"), run.describe());
         assertFalse(Files.exists(demoDir()));
     }
 
+    @Test
+    void backendThatCannotSnapshotStopsTheDemoWithItsReason() {
+        // The test backend keeps versions but cannot export them, so the engine's first snapshot fails.
+        KeelInvocation run = demo(Stream.concat(Stream.of("--backend", FakeStoreProvider.NAME), Stream.of(SMALL))
+                .toArray(String[]::new));
+
+        assertEquals(1, run.exitCode(), run.describe());
+        String lastErrLine = run.errLines().get(run.errLines().size() - 1);
+        assertTrue(lastErrLine.startsWith("keel: error: "), run.describe());
+        assertTrue(lastErrLine.contains("not needed by the CLI tests"), run.describe());
+        assertFalse(run.out().contains("checks       passed"), run.describe());
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"0", "-1", "many"})
-    void versionsThatAreNotAPositiveNumberAreAUsageError(String versions) {
-        KeelInvocation run = demo(FakeStoreProvider.NAME, "--versions", versions);
+    @ValueSource(strings = {"--blocks=1", "--blocks=0", "--blocks=many", "--block-size=0", "--clients=0", "--clients=65",
+        "--snapshot-every=1", "--versions=10", "--reset"})
+    void settingsOutOfRangeAreAUsageError(String setting) {
+        KeelInvocation run = demo(setting);
 
         assertEquals(2, run.exitCode(), run.describe());
         assertTrue(run.err().startsWith("keel: error: "), run.describe());
         assertFalse(Files.exists(demoDir()));
     }
 
-    private KeelInvocation demo(String backend, String... args) {
-        String[] all = Stream.concat(Stream.of("demo", "--backend", backend, "--dir", demoDir().toString()),
-                Stream.of(args)).toArray(String[]::new);
-        return KeelInvocation.run(all);
+    private static String summaryRowStart(String backend, long applied) {
+        return String.format("  %-8s %7s %8s  ", backend, "60", String.format("%,d", applied));
     }
 
-    private VersionedStore open(String backend) {
-        return Stores.open(backend, demoDir().resolve(backend), StoreOptions.defaults());
+    private static int count(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    private KeelInvocation demo(String... args) {
+        String[] all = Stream.concat(Stream.of("demo", "--dir", demoDir().toString()), Stream.of(args))
+                .toArray(String[]::new);
+        return KeelInvocation.run(all);
     }
 
     private Path demoDir() {
         return tmp.resolve("demo");
+    }
+
+    /** A commitment line of the output. */
+    private record PrintedCommitment(String scheme, String hex) {
+        PrintedCommitment(java.util.regex.MatchResult m) {
+            this(m.group(1), m.group(2));
+        }
     }
 }

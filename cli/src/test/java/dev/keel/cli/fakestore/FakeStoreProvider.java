@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * to fail — independently of the real backends.
  *
  * <p>A directory's state survives close and reopen while the directory still holds the marker file
- * the fake writes; deleting the directory (as {@code keel demo --reset} does) starts it afresh.
+ * the fake writes; deleting the directory (as every {@code keel demo} run does) starts it afresh.
  */
 public final class FakeStoreProvider implements StoreProvider {
     /** The backend name. */
