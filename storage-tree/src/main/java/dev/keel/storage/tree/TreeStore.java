@@ -51,6 +51,8 @@ final class TreeStore implements VersionedStore {
     /** Backend property: changelog records between two tree snapshots (default 1000, as memIAVL). */
     static final String SNAPSHOT_INTERVAL = "tree.snapshot-interval";
     private static final int DEFAULT_SNAPSHOT_INTERVAL = 1000;
+    /** Close writes a tree snapshot when at least this many changelog records follow the last one. */
+    static final int CLOSE_SNAPSHOT_RECORDS = 64;
     private static final int PROGRESS_EVERY = 1024;
     private static final Logger LOG = LoggerFactory.getLogger(TreeStore.class);
 
@@ -445,7 +447,22 @@ final class TreeStore implements VersionedStore {
         if (closed.compareAndSet(false, true)) {
             // Taken so that a write in flight finishes its changelog frame before the file closes.
             synchronized (writeLock) {
-                data.close();
+                try {
+                    if (recordsSinceSnapshot >= CLOSE_SNAPSHOT_RECORDS) {
+                        // A clean close leaves a short changelog: the next open loads a snapshot
+                        // instead of re-applying (and re-hashing) up to an interval of commits.
+                        NavigableMap<Long, SavedVersion> map = versions;
+                        try {
+                            data.writeSnapshot(options.initialVersion(), new ArrayList<>(map.values()));
+                            recordsSinceSnapshot = 0;
+                        } catch (StorageException e) {
+                            LOG.error("tree snapshot on close of {} failed; the next open replays the changelog",
+                                    data.path(), e);
+                        }
+                    }
+                } finally {
+                    data.close();
+                }
             }
         }
     }

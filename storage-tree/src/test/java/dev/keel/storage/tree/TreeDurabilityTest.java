@@ -116,6 +116,30 @@ class TreeDurabilityTest {
     }
 
     @Test
+    void closeAfterManyRecordsWritesASnapshotSoTheNextOpenReplaysNothing() throws IOException {
+        Path dir = tempDir.resolve("s");
+        int many = TreeStore.CLOSE_SNAPSHOT_RECORDS;
+        Commitment atClose;
+        try (VersionedStore store = Stores.open("tree", dir, options(1000, 200))) {
+            for (int i = 0; i < many; i++) {
+                store.commit(ChangeSet.builder().put(b("k" + i), b("v" + i)).build(), CommitMetadata.atPosition(i + 1, 1));
+            }
+            atClose = store.commitment();
+        }
+        Path data = onlyDataDirectory(dir);
+        assertTrue(Files.exists(data.resolve("snapshot-00000001")), many + " records since the last snapshot: close writes one");
+        assertEquals(0, Files.size(data.resolve("changelog-00000001")));
+        try (VersionedStore store = Stores.open("tree", dir, options(1000, 200))) {
+            assertEquals(many, store.latestVersion());
+            assertEquals(atClose, store.commitment());
+            assertEquals(0, store.oldestRetainedVersion(), "every retained version is in the snapshot");
+            store.commit(ChangeSet.builder().put(b("few"), b("1")).build(), CommitMetadata.atPosition(many + 1, 1));
+        }
+        assertTrue(Files.size(data.resolve("changelog-00000001")) > 0, "one record since the snapshot: close keeps the changelog");
+        assertTrue(Files.notExists(data.resolve("snapshot-00000002")));
+    }
+
+    @Test
     void snapshotEmptiesTheChangelogAndReopenNeedsNoReplay() throws IOException {
         Path dir = tempDir.resolve("s");
         CommitInfo last;
