@@ -62,6 +62,8 @@ final class Changelog implements AutoCloseable {
     private final Path file;
     private final FileChannel channel;
     private final boolean sync;
+    /** Payloads appended since {@link #startRecording()}, or null when not recording. */
+    private List<byte[]> recorded;
 
     private Changelog(Path file, FileChannel channel, boolean sync) {
         this.file = file;
@@ -201,6 +203,40 @@ final class Changelog implements AutoCloseable {
         append(bytes.toByteArray());
     }
 
+    /**
+     * Keeps a copy of every payload appended from now on, until {@link #stopRecording()}: the
+     * records a tree snapshot being written in the background does not contain, which its new
+     * changelog must start with.
+     */
+    void startRecording() {
+        recorded = new ArrayList<>();
+    }
+
+    /** @return the payloads appended since {@link #startRecording()} (empty if not recording) */
+    List<byte[]> stopRecording() {
+        List<byte[]> out = recorded == null ? List.of() : recorded;
+        recorded = null;
+        return out;
+    }
+
+    /**
+     * Appends already-framed payloads (copied from another changelog) and forces once.
+     *
+     * @param payloads record payloads, in order
+     */
+    void appendAll(List<byte[]> payloads) {
+        for (byte[] p : payloads) {
+            write(p, false);
+        }
+        if (!payloads.isEmpty()) {
+            try {
+                channel.force(false);
+            } catch (IOException e) {
+                throw new StorageException("cannot force changelog " + file, e);
+            }
+        }
+    }
+
     void appendRollback(long version) {
         append(ByteBuffer.allocate(9).put(ROLLBACK).putLong(version).array());
     }
@@ -210,6 +246,13 @@ final class Changelog implements AutoCloseable {
     }
 
     private void append(byte[] payload) {
+        write(payload, sync);
+        if (recorded != null) {
+            recorded.add(payload);
+        }
+    }
+
+    private void write(byte[] payload, boolean force) {
         CRC32C crc = new CRC32C();
         ByteBuffer frame = ByteBuffer.allocate(HEADER_BYTES + payload.length);
         frame.putInt(payload.length);
@@ -229,7 +272,7 @@ final class Changelog implements AutoCloseable {
             while (frame.hasRemaining()) {
                 channel.write(frame);
             }
-            if (sync) {
+            if (force) {
                 channel.force(false);
             }
         } catch (IOException e) {

@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * the old generation's files are deleted. A crash at any step leaves the previous generation, which
  * is complete, in use; stray files of an unfinished generation are deleted on open.
  *
- * <p>Not thread-safe; the store's writer lock serialises calls.
+ * <p>Not thread-safe; the store's writer lock serialises calls, except {@link #prepare}, which may
+ * run on one other thread at a time (it touches only the next generation's files).
  */
 final class DataDirectory implements AutoCloseable {
     private static final String POINTER = "TREE";
@@ -82,6 +83,31 @@ final class DataDirectory implements AutoCloseable {
      * changelog starts empty. On failure the current generation stays in use.
      */
     void writeSnapshot(long initialVersion, List<SavedVersion> versions) {
+        install(prepare(initialVersion, versions), List.of());
+    }
+
+    /** A next generation written to disk but not yet in use. */
+    static final class Prepared {
+        final long generation;
+        final Changelog changelog;
+        final Path snapshot;
+
+        Prepared(long generation, Changelog changelog, Path snapshot) {
+            this.generation = generation;
+            this.changelog = changelog;
+            this.snapshot = snapshot;
+        }
+    }
+
+    /**
+     * Writes generation N + 1's snapshot of {@code versions} (temp file, force, rename) and creates
+     * its empty changelog, touching no file of generation N: it may run on another thread while
+     * the store keeps appending to the current changelog. Until {@link #install} the pointer still
+     * names generation N, and an open deletes these files as stale.
+     *
+     * @throws StorageException if writing fails (nothing of generation N changed)
+     */
+    Prepared prepare(long initialVersion, List<SavedVersion> versions) {
         long next = generation + 1;
         Path snapshot = snapshotFile(dir, next);
         Path tmp = dir.resolve(snapshot.getFileName() + ".tmp");
@@ -93,7 +119,7 @@ final class DataDirectory implements AutoCloseable {
             Files.deleteIfExists(changelogFile(dir, next));
             fresh = Changelog.openAndRead(changelogFile(dir, next), sync, new ArrayList<>());
             DurableFiles.forceDirectory(dir);
-            switchPointer(next);
+            return new Prepared(next, fresh, snapshot);
         } catch (IOException | RuntimeException e) {
             if (fresh != null) {
                 fresh.close();
@@ -101,16 +127,50 @@ final class DataDirectory implements AutoCloseable {
             throw e instanceof IOException io ? new StorageException("cannot write tree snapshot " + snapshot, io)
                     : (RuntimeException) e;
         }
+    }
+
+    /**
+     * Makes a prepared generation current: appends to its changelog the records the current one
+     * received since the snapshot's versions were taken, switches the pointer, and deletes the old
+     * generation. On failure before the switch the current generation stays in use.
+     *
+     * @param prepared from {@link #prepare}, for the generation after the current one
+     * @param since payloads appended to the current changelog after the snapshot's versions
+     */
+    void install(Prepared prepared, List<byte[]> since) {
+        if (prepared.generation != generation + 1) {
+            discard(prepared);
+            throw new IllegalStateException("prepared generation " + prepared.generation + " does not follow " + generation);
+        }
+        try {
+            prepared.changelog.appendAll(since);
+            switchPointer(prepared.generation);
+        } catch (IOException | RuntimeException e) {
+            prepared.changelog.close();
+            throw e instanceof IOException io ? new StorageException("cannot switch to tree snapshot " + prepared.snapshot, io)
+                    : (RuntimeException) e;
+        }
         Changelog old = changelog;
         long oldGeneration = generation;
-        changelog = fresh;
-        generation = next;
+        changelog = prepared.changelog;
+        generation = prepared.generation;
         old.close();
         try {
             Files.deleteIfExists(snapshotFile(dir, oldGeneration));
             Files.deleteIfExists(changelogFile(dir, oldGeneration));
         } catch (IOException e) {
             throw new StorageException("cannot delete generation " + oldGeneration + " in " + dir, e);
+        }
+    }
+
+    /** Closes and deletes a prepared generation that will not be installed (best effort; an open deletes it too). */
+    void discard(Prepared prepared) {
+        prepared.changelog.close();
+        try {
+            Files.deleteIfExists(prepared.snapshot);
+            Files.deleteIfExists(changelogFile(dir, prepared.generation));
+        } catch (IOException e) {
+            // Stale files of an uninstalled generation are deleted on the next open.
         }
     }
 

@@ -69,6 +69,12 @@ final class TreeStore implements VersionedStore {
     private DataDirectory data;
     /** Changelog records since the last tree snapshot; guarded by {@link #writeLock}. */
     private long recordsSinceSnapshot;
+    /** Runs on the snapshot thread before each background snapshot is written (tests hold it there). */
+    volatile Runnable beforeSnapshotWrite = () -> { };
+    /** The background tree snapshot in flight, if any; guarded by the writer lock. */
+    private PendingSnapshot pending;
+    /** Writes tree snapshots; created on first use, stopped by close. Guarded by the writer lock. */
+    private java.util.concurrent.ExecutorService snapshotThread;
 
     private TreeStore(StoreDirectory directory, StoreOptions options, int snapshotInterval) {
         this.directory = directory;
@@ -316,24 +322,97 @@ final class TreeStore implements VersionedStore {
     }
 
     /**
-     * Writes a tree snapshot every {@link #SNAPSHOT_INTERVAL} changelog records, so a restart
-     * replays a bounded changelog. The operation that triggers it is already durable in the
-     * changelog and published, so a failed snapshot must not fail that operation: the previous
-     * generation stays complete and in use, the failure is logged, and the next attempt comes one
-     * interval later.
+     * Starts a tree snapshot every {@link #SNAPSHOT_INTERVAL} changelog records, so a restart
+     * replays a bounded changelog. The snapshot file is written on a background thread from the
+     * immutable versions of this moment, while commits go on appending to the current changelog;
+     * the changelog records appended meanwhile are copied into the new generation's changelog when
+     * it is installed, under the writer lock (see {@link DataDirectory#prepare}). The operation
+     * that triggers it is already durable in the changelog and published, so a failed snapshot
+     * must not fail anything: the previous generation stays complete and in use, the failure is
+     * logged, and the next attempt comes one interval later. Caller holds the writer lock.
      */
     private void maybeSnapshot() {
-        if (recordsSinceSnapshot < snapshotInterval) {
+        if (recordsSinceSnapshot < snapshotInterval || pending != null) {
             return;
         }
         NavigableMap<Long, SavedVersion> map = versions;
+        DataDirectory d = data;
+        List<SavedVersion> snapshotVersions = new ArrayList<>(map.values());
+        PendingSnapshot p = new PendingSnapshot(d, map.firstKey(), map.lastKey());
+        d.changelog().startRecording();
         recordsSinceSnapshot = 0;
+        pending = p;
+        Runnable hook = beforeSnapshotWrite;
+        snapshotExecutor().execute(() -> {
+            try {
+                hook.run();
+                p.prepared.complete(d.prepare(options.initialVersion(), snapshotVersions));
+            } catch (Throwable t) {
+                p.prepared.completeExceptionally(t);
+            }
+            synchronized (writeLock) {
+                finishPending(p);
+            }
+        });
+    }
+
+    /** Installs (or, if the store moved on, discards) a snapshot whose file is written. Caller holds the writer lock. */
+    private void finishPending(PendingSnapshot p) {
+        if (p.finished) {
+            return;
+        }
+        p.finished = true;
+        if (pending != p) {
+            // Abandoned by an import that replaced the data directory.
+            p.prepared.thenAccept(p.dir::discard);
+            return;
+        }
+        pending = null;
+        DataDirectory.Prepared prepared;
         try {
-            data.writeSnapshot(options.initialVersion(), new ArrayList<>(map.values()));
-            LOG.info("wrote tree snapshot of versions {}..{} in {}", map.firstKey(), map.lastKey(), data.path());
-        } catch (StorageException e) {
+            prepared = p.prepared.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            p.dir.changelog().stopRecording();
             LOG.error("tree snapshot of versions {}..{} in {} failed; the changelog keeps growing until the next attempt",
-                    map.firstKey(), map.lastKey(), data.path(), e);
+                    p.first, p.last, p.dir.path(), e.getCause());
+            return;
+        }
+        try {
+            List<byte[]> since = p.dir.changelog().stopRecording();
+            p.dir.install(prepared, since);
+            LOG.info("wrote tree snapshot of versions {}..{} in {} ({} later records carried over)", p.first, p.last,
+                    p.dir.path(), since.size());
+        } catch (RuntimeException e) {
+            LOG.error("installing tree snapshot of versions {}..{} in {} failed; the changelog keeps growing until the "
+                    + "next attempt", p.first, p.last, p.dir.path(), e);
+        }
+    }
+
+    private java.util.concurrent.Executor snapshotExecutor() {
+        if (snapshotThread == null) {
+            snapshotThread = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "keel-tree-snapshot");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return snapshotThread;
+    }
+
+    /** A tree snapshot being written in the background. */
+    private static final class PendingSnapshot {
+        final DataDirectory dir;
+        final long first;
+        final long last;
+        final java.util.concurrent.CompletableFuture<DataDirectory.Prepared> prepared =
+                new java.util.concurrent.CompletableFuture<>();
+        /** Installed, discarded or failed: whichever of the writer thread and close got there first. */
+        boolean finished;
+
+        PendingSnapshot(DataDirectory dir, long first, long last) {
+            this.dir = dir;
+            this.first = first;
+            this.last = last;
         }
     }
 
@@ -431,6 +510,10 @@ final class TreeStore implements VersionedStore {
             throw e;
         }
         DataDirectory old = data;
+        if (pending != null) {
+            // Writing into the directory being replaced: its result is discarded when it is done.
+            pending = null;
+        }
         data = installed;
         TreeMap<Long, SavedVersion> map = new TreeMap<>();
         map.put(version.version(), version);
@@ -445,8 +528,22 @@ final class TreeStore implements VersionedStore {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            PendingSnapshot inFlight;
+            synchronized (writeLock) {
+                inFlight = pending;
+            }
+            if (inFlight != null) {
+                // Its file is being written: let that finish (outside the lock the installer needs).
+                inFlight.prepared.handle((prepared, failure) -> null).join();
+            }
             // Taken so that a write in flight finishes its changelog frame before the file closes.
             synchronized (writeLock) {
+                if (inFlight != null) {
+                    finishPending(inFlight);
+                }
+                if (snapshotThread != null) {
+                    snapshotThread.shutdown();
+                }
                 try {
                     if (recordsSinceSnapshot >= CLOSE_SNAPSHOT_RECORDS) {
                         // A clean close leaves a short changelog: the next open loads a snapshot
