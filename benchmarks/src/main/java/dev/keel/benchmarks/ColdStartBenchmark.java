@@ -129,6 +129,11 @@ public class ColdStartBenchmark {
             machine = new StoreMachine(store);
             file = root.resolve("snapshot.ksnp");
             token = SnapshotDataset.writeSnapshot(store, file);
+            if (token.index() <= 1) {
+                // The restore target sits at applied index 1; a snapshot there would be skipped, not restored.
+                throw new IllegalStateException("a " + size + " MiB snapshot is one block of " + SnapshotDataset.BLOCK
+                        + " records at index 1, not ahead of the restore target: use at least 9 MiB");
+            }
             keys = new byte[records][];
             for (int i = 0; i < records; i++) {
                 keys[i] = SnapshotDataset.key(i);

@@ -35,6 +35,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * SPEC 7 "logical digest (one thread) ≥ 70% of one thread's raw SHA-256 over the same bytes".
@@ -42,6 +43,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * digests it; {@code rawSha256} hashes, in the same run, exactly the bytes the digest hashes
  * (every pair length-prefixed, fed one pair per update as the digester does) from memory. Both
  * scores are in keys per second; their ratio is the target.
+ *
+ * <p>One invocation handles every key of the store, so a run with another key count must say so
+ * twice, as the parameter and as the operations per invocation:
+ * {@code -p keys=100000 -opi 100000} (the suite's quick profile does). A mismatch fails the set-up
+ * rather than scaling every score wrongly.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -49,16 +55,19 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 5)
 @Fork(value = 1, jvmArgsAppend = {"-Xms3g", "-Xmx3g"})
 public class LogicalDigestBenchmark {
-    /** Keys per store; the scores are per key, so the op count of one invocation. */
+    /** Keys per store by default; the scores are per key, so the op count of one invocation. */
     static final int KEYS = 1_000_000;
 
-    /** A store of {@link #KEYS} keys and the bytes its digest hashes. */
+    /** A store of {@link #keys} keys and the bytes its digest hashes. */
     @State(Scope.Benchmark)
     public static class Store {
         @Param({"tree", "flatkv"})
         public String backend;
 
-        int keys = KEYS;
+        /** Keys in the store; must equal the operations per invocation. */
+        @Param({"1000000"})
+        public int keys;
+
         Path dir;
         VersionedStore store;
         long version;
@@ -66,7 +75,11 @@ public class LogicalDigestBenchmark {
         int[] ends;
 
         @Setup(Level.Trial)
-        public void load() throws IOException {
+        public void load(BenchmarkParams params) throws IOException {
+            if (params.getOpsPerInvocation() != keys) {
+                throw new IllegalStateException("a store of " + keys + " keys needs " + keys
+                        + " operations per invocation (-opi " + keys + "), not " + params.getOpsPerInvocation());
+            }
             dir = Files.createTempDirectory("keel-bench-digest");
             store = Stores.open(backend, dir, StoreOptions.defaults().withSync(false));
             SplittableRandom random = new SplittableRandom(42);
