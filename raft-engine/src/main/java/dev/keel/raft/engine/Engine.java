@@ -1,6 +1,7 @@
 package dev.keel.raft.engine;
 
 import dev.keel.raft.clock.HybridClock;
+import dev.keel.raft.io.StorageDirectory;
 import dev.keel.raft.statemachine.BlockBatcher;
 import dev.keel.raft.statemachine.Command;
 import dev.keel.raft.statemachine.CommandCodec;
@@ -403,13 +404,17 @@ public final class Engine implements AutoCloseable {
 
     private SegmentedLogStorage openLog() {
         try {
-            Files.createDirectories(config.walDirectory);
+            if (config.walStorage == null) {
+                Files.createDirectories(config.walDirectory);
+            }
             Files.createDirectories(config.snapshotDirectory);
         } catch (IOException e) {
-            throw new StorageException("cannot create engine directories " + config.walDirectory + ", "
-                    + config.snapshotDirectory, e);
+            throw new StorageException("cannot create engine directories "
+                    + (config.walStorage == null ? config.walDirectory + ", " : "") + config.snapshotDirectory, e);
         }
-        SegmentedLogStorage.Builder b = SegmentedLogStorage.builder(config.walDirectory).segmentBytes(config.segmentBytes);
+        // A storage directory given to the builder stays the caller's: the log does not close it.
+        SegmentedLogStorage.Builder b = (config.walStorage != null ? SegmentedLogStorage.builder(config.walStorage)
+                : SegmentedLogStorage.builder(config.walDirectory)).segmentBytes(config.segmentBytes);
         if (config.sealer != null) {
             b.sealer(config.sealer);
         }
@@ -523,15 +528,15 @@ public final class Engine implements AutoCloseable {
         for (Batch b : batches) {
             entries.add(b.entry());
         }
+        long last = entries.get(entries.size() - 1).index();
         try {
-            log.append(entries).join();
+            // Durable and committed with one flush: the entries, then the hard state naming them committed.
+            log.append(entries, new HardState(term, HardState.NO_VOTE, last)).join();
         } catch (RuntimeException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             batches.forEach(b -> b.proposals().forEach(p -> p.future().completeExceptionally(cause)));
             throw e;
         }
-        long last = entries.get(entries.size() - 1).index();
-        log.setHardState(new HardState(term, HardState.NO_VOTE, last));
         commitIndex = last;
         config.listener.committed(last);
         for (Batch b : batches) {
@@ -740,8 +745,6 @@ public final class Engine implements AutoCloseable {
         private final String store;
         private final ColdStartObserver delegate;
         private volatile ColdStartReport report;
-    /** Set when the engine thread stopped on an error after start; later calls fail fast. */
-    private volatile Throwable failure;
 
         CapturingObserver(String store, ColdStartObserver delegate) {
             this.store = store;
@@ -776,6 +779,7 @@ public final class Engine implements AutoCloseable {
     /** Configures and opens an {@link Engine}. Not thread-safe; use once. */
     public static final class Builder {
         private Path walDirectory;
+        private StorageDirectory walStorage;
         private Path snapshotDirectory;
         private StateMachine stateMachine;
         private HybridClock clock;
@@ -829,9 +833,26 @@ public final class Engine implements AutoCloseable {
             return this;
         }
 
-        /** @param dir the log's directory (required; created if missing) @return this builder */
+        /**
+         * @param dir the log's directory (created if missing); this or {@link #walStorage} is required
+         * @return this builder
+         */
         public Builder walDirectory(Path dir) {
             this.walDirectory = Objects.requireNonNull(dir, "dir");
+            return this;
+        }
+
+        /**
+         * The log's directory as an already open storage directory, instead of {@link #walDirectory}:
+         * for fault injection and power-loss simulation through the file-I/O seam. The engine does not
+         * close it; the caller closes it after closing the engine. Snapshot files and the store do not
+         * go through it.
+         *
+         * @param dir the open directory holding (or to hold) the log's segments
+         * @return this builder
+         */
+        public Builder walStorage(StorageDirectory dir) {
+            this.walStorage = Objects.requireNonNull(dir, "dir");
             return this;
         }
 
@@ -918,10 +939,18 @@ public final class Engine implements AutoCloseable {
          * Starts the engine thread, which runs the cold start; returns at once.
          *
          * @return the engine; wait for {@link Engine#ready()}
-         * @throws NullPointerException if the WAL directory, snapshot directory or state machine is missing
+         * @throws NullPointerException if the WAL directory (or WAL storage), snapshot directory or state
+         *     machine is missing
+         * @throws IllegalArgumentException if both a WAL directory and a WAL storage directory are set
          */
         public Engine open() {
-            Objects.requireNonNull(walDirectory, "walDirectory");
+            if (walDirectory == null && walStorage == null) {
+                throw new NullPointerException("walDirectory (or walStorage)");
+            }
+            if (walDirectory != null && walStorage != null) {
+                throw new IllegalArgumentException("set the WAL's walDirectory or its walStorage, not both: "
+                        + walDirectory + ", " + walStorage.describe(""));
+            }
             Objects.requireNonNull(snapshotDirectory, "snapshotDirectory");
             Objects.requireNonNull(stateMachine, "stateMachine");
             if (sealer != null && !(stateMachine instanceof AppliedIndexReader)) {
@@ -932,7 +961,7 @@ public final class Engine implements AutoCloseable {
                 clock = HybridClock.system();
             }
             if (storeName == null) {
-                storeName = walDirectory.toString();
+                storeName = walDirectory != null ? walDirectory.toString() : walStorage.describe("");
             }
             Engine engine = new Engine(this);
             engine.start();

@@ -392,9 +392,31 @@ public final class SegmentedLogStorage implements LogStorage {
      */
     @Override
     public CompletableFuture<Void> append(List<LogEntry> entries) {
+        return append(entries, null);
+    }
+
+    /**
+     * Appends entries and then records a hard state, in one group-committed write: the future
+     * completes once both are durable, after a single {@code force} (a single voter's "append,
+     * then commit what was appended" costs one device flush, not two). A crash may keep the
+     * entries without the hard state, never the reverse.
+     *
+     * @param entries consecutive entries, as for {@link #append(List)}
+     * @param thenHardState recorded after the entries (null: none)
+     * @return completes when the entries and the hard state are durable
+     * @throws IllegalArgumentException as for {@link #append(List)}
+     * @throws IllegalStateException if closed or read-only
+     */
+    public CompletableFuture<Void> append(List<LogEntry> entries, HardState thenHardState) {
         Objects.requireNonNull(entries, "entries");
+        if (thenHardState != null) {
+            WalProto.checkEncodable(thenHardState);
+        }
         if (entries.isEmpty()) {
             checkOpen();
+            if (thenHardState != null) {
+                setHardState(thenHardState);
+            }
             return CompletableFuture.completedFuture(null);
         }
         List<LogEntry> copy = List.copyOf(entries);
@@ -429,6 +451,7 @@ public final class SegmentedLogStorage implements LogStorage {
                 WalEvent ev = ring.get(seq);
                 ev.kind = WalEvent.Kind.APPEND;
                 ev.entries = copy;
+                ev.hardState = thenHardState;
                 ev.sealKeyId = keyId;
                 ev.future = future;
             } finally {

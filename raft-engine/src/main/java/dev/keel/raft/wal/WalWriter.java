@@ -154,6 +154,12 @@ final class WalWriter implements EventHandler<WalEvent> {
             finish(RecordFrame.ENTRY);
             tailLast = e.index();
         }
+        if (ev.hardState != null) {
+            begin(WalProto.hardStateSize(ev.hardState));
+            WalProto.writeHardState(buf, ev.hardState);
+            finish(RecordFrame.HARD_STATE);
+            tailHardState = ev.hardState;
+        }
         ev.wrote = true;
     }
 
@@ -249,6 +255,9 @@ final class WalWriter implements EventHandler<WalEvent> {
                             LogEntry e = ev.entries.get(i);
                             index.put(e.index(), e.term(), ev.locations[i], ev.prevCrcs[i], ev.bodyLengths[i]);
                         }
+                        if (ev.hardState != null) {
+                            state.hardState = ev.hardState;
+                        }
                     }
                     case TRUNCATE -> index.truncateFrom(ev.index);
                     case HARD_STATE -> state.hardState = ev.hardState;
@@ -275,9 +284,9 @@ final class WalWriter implements EventHandler<WalEvent> {
         int entries = 0;
         for (WalEvent ev : pending) {
             if (ev.wrote) {
-                int n = ev.kind == WalEvent.Kind.APPEND ? ev.entries.size() : 1;
+                int n = ev.kind == WalEvent.Kind.APPEND ? ev.entries.size() + (ev.hardState != null ? 1 : 0) : 1;
                 records += n;
-                entries += ev.kind == WalEvent.Kind.APPEND ? n : 0;
+                entries += ev.kind == WalEvent.Kind.APPEND ? ev.entries.size() : 0;
             }
         }
         int r = records;
