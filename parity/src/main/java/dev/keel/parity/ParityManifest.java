@@ -79,13 +79,13 @@ public final class ParityManifest {
             for (Object item : items) {
                 Map<String, Object> s = object(item, "shard");
                 Object d = s.get("divergence");
-                shards.add(new ShardResult((int) number(s, "index"), number(s, "from"), number(s, "to"),
+                shards.add(new ShardResult(intNumber(s, "index"), number(s, "from"), number(s, "to"),
                         Verdict.fromLabel(text(s, "verdict")), (String) s.get("startDigest"), (String) s.get("endDigest"),
                         number(s, "comparisons"), d == null ? null : divergence(object(d, "divergence")),
                         (String) s.get("error")));
             }
-            return new ParityReport(text(root, "history"), number(root, "versions"), (int) number(root, "every"),
-                    (int) number(root, "depth"), shards);
+            return new ParityReport(text(root, "history"), number(root, "versions"), intNumber(root, "every"),
+                    intNumber(root, "depth"), shards);
         } catch (IllegalArgumentException | ClassCastException e) {
             throw new ManifestFormatException("invalid manifest: " + e.getMessage(), e);
         }
@@ -122,6 +122,14 @@ public final class ParityManifest {
             throw new ManifestFormatException("the " + what + " must be a JSON object");
         }
         return (Map<String, Object>) o;
+    }
+
+    private static int intNumber(Map<String, Object> m, String field) {
+        long n = number(m, field);
+        if (n < Integer.MIN_VALUE || n > Integer.MAX_VALUE) {
+            throw new ManifestFormatException("field \"" + field + "\" is out of range: " + n);
+        }
+        return (int) n;
     }
 
     private static long number(Map<String, Object> m, String field) {
@@ -165,8 +173,11 @@ public final class ParityManifest {
 
     /** A small recursive-descent reader for objects, arrays, strings, integers, booleans and null. */
     private static final class Reader {
+        /** Deepest nesting of arrays and objects accepted (a manifest nests three levels). */
+        private static final int MAX_DEPTH = 32;
         private final String s;
         private int at;
+        private int depth;
 
         Reader(String s) {
             this.s = s;
@@ -187,38 +198,52 @@ public final class ParityManifest {
                 throw error("unexpected end");
             }
             char c = s.charAt(at);
-            if (c == '{') {
-                at++;
-                Map<String, Object> m = new LinkedHashMap<>();
-                skip();
-                if (peek('}')) {
-                    return m;
+            if (c == '{' || c == '[') {
+                if (++depth > MAX_DEPTH) {
+                    throw error("nested deeper than " + MAX_DEPTH + " levels");
                 }
-                do {
-                    skip();
-                    String key = string();
-                    skip();
-                    expect(':');
-                    m.put(key, value());
-                    skip();
-                } while (peek(','));
-                expect('}');
+                Object nested = c == '{' ? object() : array();
+                depth--;
+                return nested;
+            }
+            return scalar(c);
+        }
+
+        private Map<String, Object> object() {
+            at++;
+            Map<String, Object> m = new LinkedHashMap<>();
+            skip();
+            if (peek('}')) {
                 return m;
             }
-            if (c == '[') {
-                at++;
-                List<Object> l = new ArrayList<>();
+            do {
                 skip();
-                if (peek(']')) {
-                    return l;
-                }
-                do {
-                    l.add(value());
-                    skip();
-                } while (peek(','));
-                expect(']');
+                String key = string();
+                skip();
+                expect(':');
+                m.put(key, value());
+                skip();
+            } while (peek(','));
+            expect('}');
+            return m;
+        }
+
+        private List<Object> array() {
+            at++;
+            List<Object> l = new ArrayList<>();
+            skip();
+            if (peek(']')) {
                 return l;
             }
+            do {
+                l.add(value());
+                skip();
+            } while (peek(','));
+            expect(']');
+            return l;
+        }
+
+        private Object scalar(char c) {
             if (c == '"') {
                 return string();
             }

@@ -103,4 +103,21 @@ class ShardedParityTest {
         assertThrows(ManifestFormatException.class, () -> ParityManifest.fromJson("{\"format\": \"other\"}"));
         assertThrows(ManifestFormatException.class, () -> ParityManifest.fromJson("{\"format\": "));
     }
+
+    @Test
+    void deepNestingIsATypedErrorNotAStackOverflow() {
+        String deep = "[".repeat(100_000) + "]".repeat(100_000);
+        ManifestFormatException e = assertThrows(ManifestFormatException.class, () -> ParityManifest.fromJson(deep));
+        assertTrue(e.getMessage().contains("nested deeper"), e.getMessage());
+    }
+
+    @Test
+    void integersBeyondAnIntAreRejectedNotWrapped() {
+        ShardResult shard = new ShardResult(0, 0, 10, Verdict.PASSED, "aa", "bb", 1, null, null);
+        String json = ParityManifest.toJson(new ParityReport("h", 10, 10, 2, List.of(shard)));
+        String wrapped = json.replaceFirst("\"every\": 10", "\"every\": 4294967306");
+        assertFalse(wrapped.equals(json), "the manifest names its interval as expected");
+        ManifestFormatException e = assertThrows(ManifestFormatException.class, () -> ParityManifest.fromJson(wrapped));
+        assertTrue(e.getMessage().contains("\"every\""), e.getMessage());
+    }
 }

@@ -1,5 +1,6 @@
 package dev.keel.raft.wal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -8,17 +9,23 @@ import dev.keel.storage.api.consensus.HardState;
 import dev.keel.storage.api.consensus.LogEntry;
 import dev.keel.storage.api.consensus.SnapshotToken;
 import dev.keel.storage.api.consensus.WalCorruptionException;
+import dev.keel.storage.api.crypto.CryptoException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 
 /**
  * The WAL's decoders against arbitrary bytes: the frame parser returns a verdict and never throws;
- * the Protobuf body decoders return a value or throw {@link IllegalArgumentException}; a whole
- * segment made of the bytes opens or fails with {@link WalCorruptionException}. Never anything else,
- * and never an allocation sized by an unchecked length. The committed corpus runs in every build;
+ * the Protobuf body decoders return a value that re-encodes to itself or throw
+ * {@link IllegalArgumentException}; a whole segment made of the bytes opens or fails with
+ * {@link WalCorruptionException} (or, reading a sealed entry without a sealer, a
+ * {@link CryptoException}). Never anything else, and never an allocation sized by an unchecked
+ * length. Multi-segment recovery behind valid framing is {@link WalRecoveryFuzzTest}'s. The committed corpus runs in every build;
  * {@code JAZZER_FUZZ=1} fuzzes for real.
  */
 class WalDecoderFuzzTest {
@@ -40,7 +47,8 @@ class WalDecoderFuzzTest {
                 bytes = new byte[random.nextInt(96)];
                 random.nextBytes(bytes);
             } else {
-                bytes = valid.clone();
+                // Half the time a single record body, so the Protobuf decoders see mostly valid input.
+                bytes = i % 3 == 1 ? randomBody(random) : valid.clone();
                 int flips = 1 + random.nextInt(4);
                 for (int f = 0; f < flips; f++) {
                     bytes[random.nextInt(bytes.length)] ^= (byte) (1 << random.nextInt(8));
@@ -74,6 +82,44 @@ class WalDecoderFuzzTest {
         }
     }
 
+    /** A valid body of a random record type: entry (sealed or not), hard state, token, truncation or header. */
+    private static byte[] randomBody(SplittableRandom random) {
+        ByteBuffer b;
+        switch (random.nextInt(5)) {
+            case 0 -> {
+                LogEntry e = WalFixtures.randomEntry(random, 1 + random.nextInt(1000), 1 + random.nextInt(9), 16);
+                int keyId = random.nextBoolean() ? 0 : 1 + random.nextInt(5);
+                b = ByteBuffer.allocate(WalProto.entrySize(e, keyId));
+                WalProto.writeEntry(b, e, keyId);
+            }
+            case 1 -> {
+                HardState hs = new HardState(random.nextInt(100), random.nextBoolean() ? "" : "n\u00fc" + random.nextInt(9),
+                        random.nextInt(100));
+                b = ByteBuffer.allocate(WalProto.hardStateSize(hs));
+                WalProto.writeHardState(b, hs);
+            }
+            case 2 -> {
+                SnapshotToken t = new SnapshotToken(1 + random.nextInt(100), 1 + random.nextInt(9), random.nextInt(1 << 20),
+                        random.nextInt(), random.nextInt());
+                b = ByteBuffer.allocate(WalProto.snapshotTokenSize(t));
+                WalProto.writeSnapshotToken(b, t);
+            }
+            case 3 -> {
+                long from = 1 + random.nextInt(1000);
+                b = ByteBuffer.allocate(WalProto.truncateSize(from));
+                WalProto.writeTruncate(b, from);
+            }
+            default -> {
+                byte[] logId = new byte[WalProto.LOG_ID_BYTES];
+                random.nextBytes(logId);
+                return WalProto.encodeSegmentHeader(new WalProto.SegmentHeader(1 + random.nextInt(9), random.nextInt(),
+                        1 + random.nextInt(100), new HardState(1, "n1", 0), null, Map.of(1, 5L), WalProto.FORMAT_VERSION,
+                        random.nextBoolean() ? logId : null));
+            }
+        }
+        return b.array();
+    }
+
     /** The first bytes of a real segment: header record, a hard state and a few entries. */
     static byte[] validSegmentPrefix() {
         SimulatedDirectory dir = new SimulatedDirectory();
@@ -81,7 +127,7 @@ class WalDecoderFuzzTest {
             log.setHardState(new HardState(3, "b", 1));
             SplittableRandom random = new SplittableRandom(5);
             for (long i = 1; i <= 3; i++) {
-                log.append(java.util.List.of(WalFixtures.randomEntry(random, i, 1, 20))).join();
+                log.append(List.of(WalFixtures.randomEntry(random, i, 1, 20))).join();
             }
         }
         byte[] image = dir.contents(Segment.fileName(1));
@@ -93,18 +139,57 @@ class WalDecoderFuzzTest {
         if (scan.status == RecordFrame.Status.OK && (scan.bodyOffset < 0 || scan.end > input.length)) {
             throw new AssertionError("parser reported a record outside the input");
         }
-        expectOnlyIllegalArgument(() -> WalProto.readEntry(ByteBuffer.wrap(input)));
-        expectOnlyIllegalArgument(() -> WalProto.readHardState(ByteBuffer.wrap(input)));
-        expectOnlyIllegalArgument(() -> WalProto.readSnapshotToken(ByteBuffer.wrap(input)));
-        expectOnlyIllegalArgument(() -> WalProto.readTruncate(ByteBuffer.wrap(input)));
-        expectOnlyIllegalArgument(() -> WalProto.readSegmentHeader(ByteBuffer.wrap(input)));
+        expectOnlyIllegalArgument(() -> reencodesEntry(WalProto.readStoredEntry(ByteBuffer.wrap(input))));
+        expectOnlyIllegalArgument(() -> reencodesHardState(WalProto.readHardState(ByteBuffer.wrap(input))));
+        expectOnlyIllegalArgument(() -> reencodesToken(WalProto.readSnapshotToken(ByteBuffer.wrap(input))));
+        expectOnlyIllegalArgument(() -> reencodesTruncation(WalProto.readTruncate(ByteBuffer.wrap(input))));
+        expectOnlyIllegalArgument(() -> reencodesSegmentHeader(WalProto.readSegmentHeader(ByteBuffer.wrap(input))));
         SimulatedDirectory dir = new SimulatedDirectory();
         dir.replace(Segment.fileName(1), input);
         try (SegmentedLogStorage log = WalFixtures.openReadOnly(dir)) {
             WalFixtures.content(log);
-        } catch (WalCorruptionException expected) {
-            // the typed outcome for damaged bytes
+        } catch (WalCorruptionException | CryptoException expected) {
+            // the typed outcomes for damaged bytes, and for a sealed entry read without a sealer
         }
+    }
+
+    // A decoded body re-encodes (canonically, so not necessarily to the same bytes) to one that
+    // decodes to the same value: decoding loses nothing the log relies on.
+
+    private static void reencodesEntry(WalProto.StoredEntry stored) {
+        ByteBuffer b = ByteBuffer.allocate(WalProto.entrySize(stored.entry(), stored.keyId()));
+        WalProto.writeEntry(b, stored.entry(), stored.keyId());
+        assertEquals(0, b.remaining(), "entry size miscounted");
+        assertEquals(stored, WalProto.readStoredEntry(b.flip()), "a decoded entry re-encodes to itself");
+    }
+
+    private static void reencodesHardState(HardState hs) {
+        ByteBuffer b = ByteBuffer.allocate(WalProto.hardStateSize(hs));
+        WalProto.writeHardState(b, hs);
+        assertEquals(0, b.remaining(), "hard state size miscounted");
+        assertEquals(hs, WalProto.readHardState(b.flip()), "a decoded hard state re-encodes to itself");
+    }
+
+    private static void reencodesToken(SnapshotToken t) {
+        ByteBuffer b = ByteBuffer.allocate(WalProto.snapshotTokenSize(t));
+        WalProto.writeSnapshotToken(b, t);
+        assertEquals(0, b.remaining(), "snapshot token size miscounted");
+        assertEquals(t, WalProto.readSnapshotToken(b.flip()), "a decoded snapshot token re-encodes to itself");
+    }
+
+    private static void reencodesTruncation(long from) {
+        ByteBuffer b = ByteBuffer.allocate(WalProto.truncateSize(from));
+        WalProto.writeTruncate(b, from);
+        assertEquals(from, WalProto.readTruncate(b.flip()), "a decoded truncation re-encodes to itself");
+    }
+
+    private static void reencodesSegmentHeader(WalProto.SegmentHeader h) {
+        WalProto.SegmentHeader again = WalProto.readSegmentHeader(ByteBuffer.wrap(WalProto.encodeSegmentHeader(h)));
+        assertEquals(List.of(h.sequence(), h.chainSeed(), h.firstIndex(), h.hardState(), Optional.ofNullable(h.snapshotToken()),
+                h.sealCounts(), h.formatVersion()), List.of(again.sequence(), again.chainSeed(), again.firstIndex(), again.hardState(),
+                Optional.ofNullable(again.snapshotToken()), again.sealCounts(), again.formatVersion()),
+                "a decoded segment header re-encodes to itself");
+        assertArrayEquals(h.logId(), again.logId(), "a decoded segment header keeps its log id");
     }
 
     private static void expectOnlyIllegalArgument(Runnable decode) {

@@ -67,6 +67,9 @@ public record SnapshotHeader(long index, long term, String backend, String recor
         if ((flags & FLAG_SEALED) == 0 && (sealOverhead != 0 || sealKeyId != CommitMetadata.NO_KEY)) {
             throw new IllegalArgumentException("an unsealed snapshot has no seal key or overhead");
         }
+        if ((flags & FLAG_SEALED) != 0 && sealKeyId == CommitMetadata.NO_KEY) {
+            throw new IllegalArgumentException("a sealed snapshot names the key its chunks are sealed with");
+        }
     }
 
     /** @return true when the body chunks are sealed */

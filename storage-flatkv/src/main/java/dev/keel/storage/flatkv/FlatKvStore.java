@@ -347,7 +347,9 @@ final class FlatKvStore implements VersionedStore {
                 byte[] key = keys.get(i);
                 byte[] before = befores.get(i);
                 byte[] after = afters.get(i);
-                if (before == null ? after == null : Arrays.equals(before, after)) {
+                // Both sides are checked for null here rather than left to Arrays.equals: Jazzer's
+                // hook on Arrays.equals (fuzzing runs) crashes the JVM on a null argument.
+                if (before == null || after == null ? before == after : Arrays.equals(before, after)) {
                     continue;
                 }
                 if (after == null) {
