@@ -335,6 +335,7 @@ public final class Engine implements AutoCloseable {
     /** The open path, top to bottom. */
     private ColdStartReport coldStart() {
         log = openLog();
+        deleteUnfinishedSnapshotFiles();
         requireCommittedEntriesPresent(log);
         CapturingObserver observer = new CapturingObserver(config.storeName, config.observer);
         ColdStartRequest request = describeDurableState(observer);
@@ -640,6 +641,21 @@ public final class Engine implements AutoCloseable {
 
     private Path snapshotFile(long index, long snapshotTerm) {
         return config.snapshotDirectory.resolve(String.format("snapshot-%020d-%d.snap", index, snapshotTerm));
+    }
+
+    /**
+     * A crash while a snapshot was written leaves its temporary file (the snapshot writer's
+     * {@code .snapshot-….snap.….tmp}); no snapshot is being written during open, so any is stale.
+     */
+    private void deleteUnfinishedSnapshotFiles() {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(config.snapshotDirectory, ".snapshot-*.tmp")) {
+            for (Path f : files) {
+                Files.deleteIfExists(f);
+                LOG.info("event=snapshot_temp_deleted store={} file={}", config.storeName, f);
+            }
+        } catch (IOException e) {
+            LOG.warn("event=snapshot_cleanup_failed dir={} error=\"{}\"", config.snapshotDirectory, e.toString());
+        }
     }
 
     private void deleteSnapshotsOtherThan(Path keep) {

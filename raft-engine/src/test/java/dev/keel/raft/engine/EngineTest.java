@@ -128,6 +128,24 @@ class EngineTest {
     }
 
     @Test
+    void openDeletesTheTemporaryFileOfASnapshotWriteACrashCutShort() throws Exception {
+        try (Node node = new Node(dir, 0)) {
+            node.open();
+            node.put("k", "v");
+            Node.await(node.engine.snapshot());
+            node.stop();
+            // What a kill during SnapshotWriter.write leaves: its temp file next to the real snapshot.
+            Path temp = dir.resolve("snapshots").resolve(".snapshot-00000000000000000002-1.snap.123456.tmp");
+            Files.write(temp, new byte[] {1, 2, 3});
+            assertEquals(ColdStartOutcome.SKIPPED, node.open().outcome());
+            assertFalse(Files.exists(temp), "the unfinished snapshot file is gone");
+            try (var files = Files.list(dir.resolve("snapshots"))) {
+                assertEquals(1, files.count(), "the recorded snapshot stays");
+            }
+        }
+    }
+
+    @Test
     void snapshotsEveryNEntriesAndCompactsTheLog() throws Exception {
         try (Node node = new Node(dir, 5)) {
             node.open();
