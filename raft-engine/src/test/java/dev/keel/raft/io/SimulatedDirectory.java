@@ -27,9 +27,47 @@ import java.util.Set;
  * {@link #setCapacity} (disk full), {@link #vanish} (a file removed underneath its handle) and
  * {@link #limitWriteChunk} (legal short writes, which callers must loop over).
  *
+ * <p>Observation: an {@link OperationListener} is told of every mutating operation just before it
+ * happens, on the calling thread, so a test can cut the power at an exact point (a force about to
+ * run, a segment about to be created or deleted).
+ *
  * <p>Thread-safe: every operation holds the directory's monitor.
  */
 public final class SimulatedDirectory implements StorageDirectory {
+    /** A mutating operation, as an {@link OperationListener} sees it. */
+    public enum Operation {
+        /** {@link SimulatedDirectory#open} with {@link OpenMode#CREATE_NEW}. */
+        CREATE,
+        /** A write to an open file. */
+        WRITE,
+        /** A force of an open file. */
+        FORCE,
+        /** A truncation of an open file. */
+        TRUNCATE,
+        /** {@link SimulatedDirectory#delete}. */
+        DELETE,
+        /** {@link SimulatedDirectory#rename} (the name is the source). */
+        RENAME,
+        /** {@link SimulatedDirectory#forceDirectory} (the name is empty). */
+        FORCE_DIRECTORY
+    }
+
+    /** Told of each mutating operation before it runs. */
+    @FunctionalInterface
+    public interface OperationListener {
+        /**
+         * Called on the thread about to perform the operation, before the directory's lock is
+         * taken; it may call {@link SimulatedDirectory#powerLoss} (which then sees the state before the
+         * operation).
+         *
+         * @param operation what is about to happen
+         * @param name the file it concerns
+         */
+        void before(Operation operation, String name);
+    }
+
+    private volatile OperationListener listener;
+
     private static final class Node {
         byte[] data = new byte[0];
         int length;
@@ -75,6 +113,18 @@ public final class SimulatedDirectory implements StorageDirectory {
     public synchronized void vanish(String name) {
         files.remove(name);
         durableNames.remove(name);
+    }
+
+    /** @param l told of every mutating operation before it runs; null for none */
+    public void setOperationListener(OperationListener l) {
+        listener = l;
+    }
+
+    private void notifyBefore(Operation operation, String name) {
+        OperationListener l = listener;
+        if (l != null) {
+            l.before(operation, name);
+        }
     }
 
     /** Makes every force take at least this long (outside the lock), as a real fsync does. */
@@ -154,7 +204,14 @@ public final class SimulatedDirectory implements StorageDirectory {
     }
 
     @Override
-    public synchronized StorageFile open(String name, OpenMode mode) throws IOException {
+    public StorageFile open(String name, OpenMode mode) throws IOException {
+        if (mode == OpenMode.CREATE_NEW) {
+            notifyBefore(Operation.CREATE, name);
+        }
+        return openLocked(name, mode);
+    }
+
+    private synchronized StorageFile openLocked(String name, OpenMode mode) throws IOException {
         Node n = files.get(name);
         if (mode == OpenMode.CREATE_NEW) {
             if (n != null) {
@@ -176,7 +233,12 @@ public final class SimulatedDirectory implements StorageDirectory {
     }
 
     @Override
-    public synchronized void delete(String name) throws IOException {
+    public void delete(String name) throws IOException {
+        notifyBefore(Operation.DELETE, name);
+        deleteLocked(name);
+    }
+
+    private synchronized void deleteLocked(String name) throws IOException {
         if (files.remove(name) == null) {
             throw new NoSuchFileException(name);
         }
@@ -184,7 +246,12 @@ public final class SimulatedDirectory implements StorageDirectory {
     }
 
     @Override
-    public synchronized void rename(String from, String to) throws IOException {
+    public void rename(String from, String to) throws IOException {
+        notifyBefore(Operation.RENAME, from);
+        renameLocked(from, to);
+    }
+
+    private synchronized void renameLocked(String from, String to) throws IOException {
         Node n = files.remove(from);
         if (n == null) {
             throw new NoSuchFileException(from);
@@ -194,7 +261,12 @@ public final class SimulatedDirectory implements StorageDirectory {
     }
 
     @Override
-    public synchronized void forceDirectory() {
+    public void forceDirectory() {
+        notifyBefore(Operation.FORCE_DIRECTORY, "");
+        forceDirectoryLocked();
+    }
+
+    private synchronized void forceDirectoryLocked() {
         durableNames.clear();
         durableNames.addAll(files.keySet());
     }
@@ -249,6 +321,7 @@ public final class SimulatedDirectory implements StorageDirectory {
 
         @Override
         public int write(ByteBuffer src, long position) throws IOException {
+            notifyBefore(Operation.WRITE, name);
             synchronized (SimulatedDirectory.this) {
                 check();
                 if (!writable) {
@@ -291,6 +364,7 @@ public final class SimulatedDirectory implements StorageDirectory {
 
         @Override
         public void force(boolean metadata) throws IOException {
+            notifyBefore(Operation.FORCE, name);
             long delay = forceDelayNanos;
             if (delay > 0) {
                 java.util.concurrent.locks.LockSupport.parkNanos(delay);
@@ -313,6 +387,7 @@ public final class SimulatedDirectory implements StorageDirectory {
 
         @Override
         public void truncate(long size) throws IOException {
+            notifyBefore(Operation.TRUNCATE, name);
             synchronized (SimulatedDirectory.this) {
                 check();
                 if (size < node.length) {
