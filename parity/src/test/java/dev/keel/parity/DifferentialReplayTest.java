@@ -36,6 +36,11 @@ class DifferentialReplayTest {
     @Test
     void namesTheVersionKeyAndBothValuesOfAPutDroppedAtVersion17() {
         long seed = Seeds.seed("namesTheVersionKeyAndBothValuesOfAPutDroppedAtVersion17");
+        // One generated version in fifty is empty, and a put may rewrite a value unchanged: the fault
+        // needs version 17 to put a value of several random bytes, so such a seed moves to the next.
+        while (new GeneratedHistory(seed, 30).batch(17).effective().stream().noneMatch(m -> m.isPut() && m.value().length >= 8)) {
+            seed++;
+        }
         AtomicReference<DroppingStore> faulty = new AtomicReference<>();
         ParitySide tree = new ParitySide("tree", (dir, options) -> {
             DroppingStore s = new DroppingStore(Stores.open("tree", dir, options), 17);

@@ -71,6 +71,24 @@ class LogicalDigesterTest {
     }
 
     @Test
+    void pairsLargerThanTheHashingBufferDigestAsDocumentedToo() throws Exception {
+        byte[] big = new byte[20_000];
+        new java.util.Random(7).nextBytes(big);
+        byte[] fits = new byte[8_150];
+        java.util.Arrays.fill(fits, (byte) 5);
+        for (String backend : new String[] {"tree", "flatkv"}) {
+            try (VersionedStore store = Stores.open(backend, tmp.resolve(backend), OPTIONS)) {
+                store.commit(ChangeSet.builder().put(b("0a01"), b("01")).put(b("0a02"), big).put(b("0a03"), fits)
+                        .put(b("0a04"), b("02")).build(), CommitMetadata.EMPTY);
+                LogicalDigest d = new LogicalDigester(1).digest(store, 1, (x, y) -> { });
+                byte[] bucket = sha(pair(b("0a01"), b("01")), pair(b("0a02"), big), pair(b("0a03"), fits),
+                        pair(b("0a04"), b("02")));
+                assertArrayEquals(bucket, d.buckets().get(0).digest(), backend);
+            }
+        }
+    }
+
+    @Test
     void emptyValueAndAbsentKeyGiveDifferentDigests() {
         try (VersionedStore tree = Stores.open("tree", tmp.resolve("t"), OPTIONS)) {
             tree.commit(ChangeSet.builder().put(b("01"), b("aa")).build(), CommitMetadata.EMPTY);

@@ -52,6 +52,24 @@ public interface StoreView extends AutoCloseable {
         return scan(null, null);
     }
 
+    /**
+     * Visits every pair of the view in {@link KeyValue#KEY_ORDER}, like {@link #scan()}, but without
+     * the copies a {@link KeyValue} makes: for bulk readers (digests, exports) that read each pair
+     * once. The default scans and copies; backends override it to hand out their own arrays.
+     *
+     * @param visitor receives each pair; must not modify the arrays
+     * @throws IllegalStateException if the view or its store is closed
+     */
+    default void forEachPair(PairVisitor visitor) {
+        java.util.Objects.requireNonNull(visitor, "visitor");
+        try (KeyValueIterator it = scan()) {
+            while (it.hasNext()) {
+                KeyValue kv = it.next();
+                visitor.visit(kv.key(), kv.value());
+            }
+        }
+    }
+
     /** Releases the view; idempotent. */
     @Override
     void close();

@@ -5,12 +5,14 @@ import dev.keel.storage.api.CommitMetadata;
 import dev.keel.storage.api.Commitment;
 import dev.keel.storage.api.KeyValueIterator;
 import dev.keel.storage.api.Limits;
+import dev.keel.storage.api.PairVisitor;
 import dev.keel.storage.api.StorageException;
 import dev.keel.storage.api.StoreView;
 import dev.keel.storage.api.VersionNotRetainedException;
 import dev.keel.storage.api.KeyValue;
 import java.util.List;
 import java.util.NavigableMap;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.Optional;
 import java.util.Set;
@@ -151,6 +153,31 @@ final class FlatKvView implements StoreView {
             throw new IllegalStateException("view is closed");
         }
         return it;
+    }
+
+    /**
+     * The latest version reads the state column family straight through one RocksDB iterator,
+     * handing the visitor the arrays JNI returns (no further copies); an older version goes
+     * through the overlaying scan.
+     */
+    @Override
+    public void forEachPair(PairVisitor visitor) {
+        Objects.requireNonNull(visitor, "visitor");
+        if (!latest) {
+            StoreView.super.forEachPair(visitor);
+            return;
+        }
+        read(() -> {
+            try (RocksIterator it = gen.db.newIterator(gen.state, readOptions)) {
+                for (it.seekToFirst(); it.isValid(); it.next()) {
+                    visitor.visit(it.key(), it.value());
+                }
+                it.status();
+            } catch (RocksDBException e) {
+                throw new StorageException("cannot scan version " + info.version() + " in " + gen.directory, e);
+            }
+            return null;
+        });
     }
 
     /**

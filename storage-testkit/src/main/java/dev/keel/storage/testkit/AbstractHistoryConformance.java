@@ -194,6 +194,30 @@ public abstract class AbstractHistoryConformance extends StoreConformanceSupport
     }
 
     @Test
+    void forEachPairVisitsExactlyWhatAFullScanReturnsAtEveryVersion() {
+        StoreOptions opts = options();
+        ReferenceModel model = modelFor(opts);
+        try (VersionedStore store = open("s", opts)) {
+            ChangeSet.Builder all = ChangeSet.builder();
+            for (int i = EDGE_KEYS.length - 1; i >= 0; i--) {
+                all.put(EDGE_KEYS[i], bytes(i, 0x00, 0xff));
+            }
+            commit(store, model, all.build(), metadata(1));
+            commit(store, model, ChangeSet.builder().delete(EDGE_KEYS[0]).put(EDGE_KEYS[3], new byte[0]).build(), metadata(2));
+            for (long v = 0; v <= 2; v++) {
+                try (StoreView view = store.view(v)) {
+                    List<dev.keel.storage.api.KeyValue> visited = new java.util.ArrayList<>();
+                    view.forEachPair((key, value) -> visited.add(new dev.keel.storage.api.KeyValue(key, value)));
+                    assertEquals(model.snapshot(v).entries(), visited, "version " + v);
+                }
+            }
+            StoreView closed = store.view(2);
+            closed.close();
+            assertThrows(IllegalStateException.class, () -> closed.forEachPair((key, value) -> { }));
+        }
+    }
+
+    @Test
     void rollbackRestoresTheContentCommitmentAndMetadataOfTheTargetVersion() {
         StoreOptions opts = options();
         ReferenceModel model = modelFor(opts);

@@ -11,6 +11,7 @@ import dev.keel.storage.api.ImportSource;
 import dev.keel.storage.api.IncompatibleExportException;
 import dev.keel.storage.api.KeyValue;
 import dev.keel.storage.api.KeyValueIterator;
+import dev.keel.storage.api.PairVisitor;
 import dev.keel.storage.api.Limits;
 import dev.keel.storage.api.Mutation;
 import dev.keel.storage.api.ProgressListener;
@@ -614,6 +615,27 @@ final class TreeStore implements VersionedStore {
         public KeyValueIterator scan(byte[] fromInclusive, byte[] toExclusive) {
             checkViewOpen();
             return new Scan(new TreeReads.Leaves(version.root(), fromInclusive, toExclusive), this);
+        }
+
+        /** The tree's own (immutable) key and value arrays, without copies. */
+        @Override
+        public void forEachPair(PairVisitor visitor) {
+            Objects.requireNonNull(visitor, "visitor");
+            checkViewOpen();
+            Node root = version.root();
+            if (root != null) {
+                visitLeaves(root, visitor);
+            }
+        }
+
+        /** In-order over the leaves; the recursion is as deep as the tree (about 1.44 log2 n). */
+        private static void visitLeaves(Node node, PairVisitor visitor) {
+            Node n = node;
+            while (!n.isLeaf()) {
+                visitLeaves(n.left, visitor);
+                n = n.right;
+            }
+            visitor.visit(n.key, n.value);
         }
 
         @Override
