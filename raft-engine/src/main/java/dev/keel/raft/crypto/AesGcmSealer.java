@@ -39,6 +39,8 @@ public final class AesGcmSealer implements Sealer, SealCounter {
     private final long sealLimit;
     private final SecureRandom random = new SecureRandom();
     private final Map<Integer, AtomicLong> counts = new ConcurrentHashMap<>();
+    /** Keys the provider gave and that passed the checks, by id (key material never changes under an id). */
+    private final Map<Integer, SecretKey> checked = new ConcurrentHashMap<>();
     private final ThreadLocal<Cipher> ciphers = ThreadLocal.withInitial(AesGcmSealer::newCipher);
 
     /** @param keys where the key material comes from */
@@ -135,6 +137,12 @@ public final class AesGcmSealer implements Sealer, SealCounter {
     }
 
     private SecretKey key(int keyId) {
+        SecretKey known = checked.get(keyId);
+        return known != null ? known : checkedKey(keyId);
+    }
+
+    /** Asks the provider once per id and checks the key; a missing key is asked for again next time. */
+    private SecretKey checkedKey(int keyId) {
         if (keyId <= 0) {
             throw new KeyNotFoundException(keyId);
         }
@@ -145,6 +153,7 @@ public final class AesGcmSealer implements Sealer, SealCounter {
         if (!"AES".equalsIgnoreCase(key.getAlgorithm()) || key.getEncoded() == null || key.getEncoded().length != 32) {
             throw new CryptoException("key " + keyId + " is not a 256-bit AES key");
         }
+        checked.put(keyId, key);
         return key;
     }
 
