@@ -2,6 +2,7 @@ package dev.keel.cli.demo;
 
 import dev.keel.cli.CommandFailedException;
 import dev.keel.cli.progress.Progress;
+import dev.keel.raft.crypto.StaticKeyProvider;
 import dev.keel.raft.engine.Engine;
 import dev.keel.storage.api.Stores;
 import dev.keel.storage.api.coldstart.ColdStartOutcome;
@@ -9,9 +10,12 @@ import dev.keel.storage.api.coldstart.ColdStartReport;
 import dev.keel.storage.api.coldstart.ScrubReport;
 import dev.keel.storage.api.coldstart.VerificationPolicy;
 import dev.keel.storage.api.consensus.SnapshotToken;
+import dev.keel.storage.api.crypto.KeyProvider;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -70,6 +74,8 @@ import picocli.CommandLine.Spec;
 public final class DemoCommand implements Callable<Integer> {
     static final List<String> DEFAULT_BACKENDS = List.of("flatkv", "tree");
     private static final long SEED = 0x6b65656cL;
+    /** The key id {@code --encrypt} rotates to. */
+    private static final int DEMO_KEY = 1;
     /** The on-demand snapshot comes before the last tenth of the blocks: the log tail a restore replays. */
     private static final int TAIL_ONE_IN = 10;
 
@@ -100,6 +106,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--clients", paramLabel = "<n>", defaultValue = "4",
             description = "Client threads proposing at once, 1-64 (default: ${DEFAULT-VALUE}).")
     private int clients;
+
+    @Option(names = "--encrypt", description = "Encrypt each node's log and snapshots at rest (AES-256-GCM): a fresh "
+            + "key 1 in <dir>/keys, turned on by a key rotation before the first block.")
+    private boolean encrypt;
 
     @Option(names = "--snapshot-every", paramLabel = "<n>", defaultValue = "250",
             description = "Applied entries between automatic snapshots, at least 2 (default: ${DEFAULT-VALUE}).")
@@ -133,14 +143,24 @@ public final class DemoCommand implements Callable<Integer> {
         checkSettings();
         List<String> chosen = chosenBackends();
         DemoWorkload workload = new DemoWorkload(SEED, clients, blockSize);
-        DemoNode.Settings settings = new DemoNode.Settings(snapshotEvery, VerificationPolicy.HEADER);
         Path root = dir.toAbsolutePath().normalize();
         boolean deleted = DemoDirectory.refresh(root);
+        KeyProvider keys = null;
+        if (encrypt) {
+            Path keyDir = Files.createDirectories(root.resolve("keys"));
+            StaticKeyProvider.writeRandomKey(keyDir, DEMO_KEY, new SecureRandom());
+            keys = StaticKeyProvider.fromDirectory(keyDir);
+        }
+        DemoNode.Settings settings = new DemoNode.Settings(snapshotEvery, VerificationPolicy.HEADER, keys);
 
         PrintWriter out = spec.commandLine().getOut();
         out.println(fmt("keel demo: %,d blocks of %,d operations from %d client%s, through the engine, into %s",
                 blocks, blockSize, clients, clients == 1 ? "" : "s", String.join(" and ", chosen)));
         out.println("  directory    " + root + (deleted ? " (the previous run's data was deleted)" : ""));
+        if (encrypt) {
+            out.println("  encryption   AES-256-GCM on every log entry after the cutover and on snapshots; key "
+                    + DEMO_KEY + " in " + root.resolve("keys"));
+        }
         out.flush();
 
         SampledKeys expected = expectedSample(workload);
@@ -210,6 +230,11 @@ public final class DemoCommand implements Callable<Integer> {
             if (open.outcome() != ColdStartOutcome.FRESH) {
                 throw new CheckFailedException("first open", backend + ": an empty node opened " + open.outcome()
                         + ", expected FRESH");
+            }
+            if (encrypt) {
+                await(first.engine().rotateKey(DEMO_KEY), backend + ": the key rotation that turns encryption on");
+                printLine(out, "encryption", fmt("on from index %,d (the rotation entry, the cutover): every entry "
+                        + "after it and every snapshot is sealed with key %d", first.engine().appliedIndex(), DEMO_KEY));
             }
             long start = System.nanoTime();
             try (Progress progress = Progress.open(backend, "blocks", blocks, spec.commandLine().getErr())) {

@@ -2,6 +2,7 @@ package dev.keel.cli.demo;
 
 import dev.keel.cli.CommandFailedException;
 import dev.keel.raft.clock.HybridClock;
+import dev.keel.raft.crypto.AesGcmSealer;
 import dev.keel.raft.engine.Engine;
 import dev.keel.raft.statemachine.StoreStateMachine;
 import dev.keel.storage.api.StoreOptions;
@@ -11,6 +12,7 @@ import dev.keel.storage.api.coldstart.ColdStartObserver;
 import dev.keel.storage.api.coldstart.ColdStartReport;
 import dev.keel.storage.api.coldstart.ScrubReport;
 import dev.keel.storage.api.coldstart.VerificationPolicy;
+import dev.keel.storage.api.crypto.KeyProvider;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,8 +43,9 @@ final class DemoNode {
      *
      * @param snapshotEvery applied entries between automatic snapshots, at least 1
      * @param policy how much of a skipped snapshot is verified before the engine is ready
+     * @param keys the keys for encryption at rest, or null to run without a sealer
      */
-    record Settings(long snapshotEvery, VerificationPolicy policy) {
+    record Settings(long snapshotEvery, VerificationPolicy policy, KeyProvider keys) {
         Settings {
             if (snapshotEvery < 1) {
                 throw new IllegalArgumentException("snapshot interval must be at least 1: " + snapshotEvery);
@@ -108,7 +111,7 @@ final class DemoNode {
         }
         long storeOpened = System.nanoTime();
         try {
-            engine = Engine.builder()
+            Engine.Builder builder = Engine.builder()
                     .storeName(backend)
                     .walDirectory(root.resolve("wal"))
                     .snapshotDirectory(root.resolve("snapshots"))
@@ -117,8 +120,11 @@ final class DemoNode {
                     .clock(stateMachine.clock())
                     .snapshotEvery(settings.snapshotEvery())
                     .verificationPolicy(settings.policy())
-                    .observer(recorder)
-                    .open();
+                    .observer(recorder);
+            if (settings.keys() != null) {
+                builder.sealer(new AesGcmSealer(settings.keys()));
+            }
+            engine = builder.open();
         } catch (RuntimeException e) {
             closeAfterFailure(stateMachine, e);
             throw e;

@@ -79,6 +79,35 @@ class DemoCommandTest {
     }
 
     @Test
+    void encryptTurnsSealingOnBeforeTheFirstBlockAndEveryRestartStillReachesTheSameState() throws IOException {
+        KeelInvocation run = demo(Stream.concat(Stream.of("--backend", "flatkv", "--encrypt"), Stream.of(SMALL))
+                .toArray(String[]::new));
+
+        assertEquals(0, run.exitCode(), run.describe());
+        assertTrue(run.out().contains("  encryption   on from index 1 (the rotation entry, the cutover)"), run.describe());
+        assertTrue(run.out().contains("  restart      SKIPPED"), run.describe());
+        assertTrue(run.out().contains("  checks       passed: "), run.describe());
+        assertTrue(Files.exists(demoDir().resolve("keys").resolve("1.key")));
+        Path node = demoDir().resolve("flatkv");
+        try (Stream<Path> files = Files.list(node.resolve("snapshots"))) {
+            Path snapshot = files.filter(f -> f.getFileName().toString().endsWith(".snap")).findFirst().orElseThrow();
+            var token = dev.keel.snapshot.format.SnapshotVerifier.ownToken(snapshot);
+            assertTrue(dev.keel.snapshot.format.SnapshotVerifier.verify(snapshot, token,
+                    dev.keel.storage.api.coldstart.VerificationPolicy.HEADER).header().isSealed(), "the snapshot is sealed");
+        }
+        KeelInvocation dump = KeelInvocation.run("wal", "dump", node.resolve("wal").toString());
+        assertEquals(0, dump.exitCode(), dump.describe());
+        List<String> entries = dump.out().lines().filter(l -> l.startsWith("entry ")).toList();
+        assertFalse(entries.isEmpty(), dump.describe());
+        for (String entry : entries) {
+            boolean cutover = entry.startsWith("entry index 1 ");
+            assertEquals(!cutover, entry.endsWith(" sealed key-id 1"),
+                    "the cutover entry is in clear, every later one sealed: " + entry + "\n" + dump.describe());
+        }
+        assertTrue(entries.stream().anyMatch(l -> l.endsWith(" sealed key-id 1")), dump.describe());
+    }
+
+    @Test
     void oneBackendRunsAloneWithoutAParityCheck() {
         KeelInvocation run = demo(Stream.concat(Stream.of("--backend", "tree"), Stream.of(SMALL)).toArray(String[]::new));
 
