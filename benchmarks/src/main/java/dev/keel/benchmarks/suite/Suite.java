@@ -104,6 +104,7 @@ public final class Suite {
             try {
                 Files.deleteIfExists(file);
                 new Runner(options(profile, group, file)).run();
+                dropRawHistograms(file);
             } catch (RunnerException | RuntimeException e) {
                 failure = describe(e);
                 if (Files.isRegularFile(file) && Files.size(file) == 0) {
@@ -139,6 +140,33 @@ public final class Suite {
                 .shouldFailOnError(true)
                 .verbosity(VerboseMode.NORMAL);
         return profile.settings(group).applyTo(b).build();
+    }
+
+    /**
+     * Rewrites a JMH JSON file without its {@code rawDataHistogram} entries: sample-time runs store
+     * every latency sample there (megabytes per file), while the report reads only the scores and
+     * percentiles JMH also writes.
+     *
+     * @param file a JMH JSON result file (nothing happens if it does not exist)
+     * @throws IOException if it cannot be read or written
+     * @throws IllegalArgumentException if it is not JSON
+     */
+    public static void dropRawHistograms(Path file) throws IOException {
+        if (!Files.isRegularFile(file) || Files.size(file) == 0) {
+            return;
+        }
+        Object document = Json.parse(Files.readString(file, StandardCharsets.UTF_8));
+        dropKey(document, "rawDataHistogram");
+        Files.writeString(file, Json.write(document), StandardCharsets.UTF_8);
+    }
+
+    private static void dropKey(Object value, String key) {
+        if (value instanceof Map<?, ?> map) {
+            map.remove(key);
+            map.values().forEach(v -> dropKey(v, key));
+        } else if (value instanceof List<?> list) {
+            list.forEach(v -> dropKey(v, key));
+        }
     }
 
     private static String describe(Throwable e) {
