@@ -3,7 +3,8 @@ package dev.keel.storage.api;
 /**
  * Receives the pairs of a {@link StoreView#forEachPair} scan without copies. The arrays are
  * read-only: a visitor must never modify them (they may be the store's own), but it may keep
- * references to them.
+ * references to them. It is called on the thread that called {@code forEachPair}, one pair at a
+ * time; an exception it throws ends the scan and propagates to that caller.
  */
 @FunctionalInterface
 public interface PairVisitor {
