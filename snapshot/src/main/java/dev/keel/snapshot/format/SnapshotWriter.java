@@ -5,11 +5,8 @@ import dev.keel.storage.api.CommitMetadata;
 import dev.keel.storage.api.StorageException;
 import dev.keel.storage.api.StoreExport;
 import dev.keel.storage.api.consensus.SnapshotToken;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +27,12 @@ import java.util.zip.CRC32C;
  * <p>Stateless and thread-safe; concurrent writes to the same target leave one of the files.
  */
 public final class SnapshotWriter {
-    private static final int BUFFER_BYTES = 1 << 16;
+    /** Bytes handed to the file-writing thread at a time. */
+    private static final int BUFFER_BYTES = 1 << 20;
+    /** Buffers in flight: one being filled, the others queued or being written. */
+    private static final int BUFFERS = 4;
+    /** The file is forced every so often while it is written, so the last force is short. */
+    private static final long FORCE_EVERY_BYTES = 16L << 20;
 
     private SnapshotWriter() {
     }
@@ -84,15 +86,20 @@ public final class SnapshotWriter {
                                          SnapshotWriteOptions options, ChunkSealing sealing) throws IOException {
         byte[] provisional = HeaderCodec.encode(placeholder);
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            // Not closed on its own: closing it would close the channel, which the try closes.
-            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), BUFFER_BYTES);
-            out.write(provisional);
-            BodyEncoder body = new BodyEncoder(out, options.chunkSize(), sealing, placeholder.index(), placeholder.term());
-            while (export.hasNext()) {
-                body.write(export.next());
+            // Reading and encoding the export overlaps with writing the file on the output's thread.
+            OverlappedFileOutput out = new OverlappedFileOutput(channel, BUFFER_BYTES, BUFFERS, FORCE_EVERY_BYTES);
+            BodyEncoder body;
+            try {
+                out.write(provisional);
+                body = new BodyEncoder(out, options.chunkSize(), sealing, placeholder.index(), placeholder.term());
+                while (export.hasNext()) {
+                    body.write(export.next());
+                }
+                body.finish();
+                out.close();
+            } finally {
+                out.abort();
             }
-            body.finish();
-            out.flush();
             SnapshotHeader header = new SnapshotHeader(placeholder.index(), placeholder.term(), placeholder.backend(),
                     placeholder.recordKind(), placeholder.storeVersion(), placeholder.commitment(), placeholder.metadata(),
                     placeholder.flags(), body.records(), placeholder.chunkSize(), placeholder.sealKeyId(),
