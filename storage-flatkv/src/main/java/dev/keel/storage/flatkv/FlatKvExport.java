@@ -21,7 +21,7 @@ final class FlatKvExport implements StoreExport {
         this.view = view;
         try {
             this.recordCount = view.read(() -> view.keyCount());
-            this.records = view.scan();
+            this.records = view.bulkScan();
         } catch (RuntimeException e) {
             view.close();
             throw e;

@@ -25,6 +25,8 @@ final class FlatKvIterator implements KeyValueIterator {
     private final long version;
     private final byte[] to;
     private final RocksIterator state;
+    /** Read options this iterator created for itself and closes, or {@code null}. */
+    private final ReadOptions ownedOptions;
     private final Iterator<Map.Entry<byte[], History.Prior>> overlay;
     private final AtomicBoolean closed = new AtomicBoolean();
     private Map.Entry<byte[], History.Prior> pendingOverlay;
@@ -32,14 +34,17 @@ final class FlatKvIterator implements KeyValueIterator {
     private boolean exhausted;
 
     /**
+     * @param readOptions the options of the RocksDB iterator
+     * @param ownsOptions whether this iterator closes {@code readOptions} when it is closed
      * @param overlay the view's overlay, or {@code null} at the latest version
      */
-    FlatKvIterator(FlatKvView view, Generation gen, ReadOptions readOptions, long version,
+    FlatKvIterator(FlatKvView view, Generation gen, ReadOptions readOptions, boolean ownsOptions, long version,
                    NavigableMap<byte[], History.Prior> overlay, byte[] from, byte[] to) {
         this.view = view;
         this.gen = gen;
         this.version = version;
         this.to = to;
+        this.ownedOptions = ownsOptions ? readOptions : null;
         this.state = gen.db.newIterator(gen.state, readOptions);
         if (from == null) {
             state.seekToFirst();
@@ -137,7 +142,12 @@ final class FlatKvIterator implements KeyValueIterator {
             return;
         }
         try {
-            gen.exclusive(state::close);
+            gen.exclusive(() -> {
+                state.close();
+                if (ownedOptions != null) {
+                    ownedOptions.close();
+                }
+            });
         } finally {
             view.forget(this);
         }

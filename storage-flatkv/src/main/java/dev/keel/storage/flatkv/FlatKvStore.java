@@ -28,8 +28,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
@@ -63,6 +67,7 @@ import org.slf4j.LoggerFactory;
  */
 final class FlatKvStore implements VersionedStore {
     private static final Logger LOG = LoggerFactory.getLogger(FlatKvStore.class);
+    private static final AtomicInteger OPENERS = new AtomicInteger();
     private static final byte[] META_FORMAT = "format".getBytes(StandardCharsets.UTF_8);
     private static final byte[] META_INITIAL = "initial-version".getBytes(StandardCharsets.UTF_8);
     private static final byte[] META_LATEST = "latest-version".getBytes(StandardCharsets.UTF_8);
@@ -557,12 +562,16 @@ final class FlatKvStore implements VersionedStore {
         checkCompatible(source);
         CommitInfo expected = source.expected();
         Path fresh = directory.newDataDirectory();
+        // Creating the database (files, manifest, syncs) overlaps with writing the SST files,
+        // which need no database; the ingest waits for it.
+        CompletableFuture<Generation> opening = CompletableFuture.supplyAsync(
+                () -> Generation.open(fresh, blockCacheBytes(options)), FlatKvStore::runOnOpenerThread);
         Generation gen = null;
         boolean switched = false;
         try {
-            gen = Generation.open(fresh, blockCacheBytes(options));
-            SstImport.Result imported = SstImport.run(gen, fresh.resolve("ingest"), source, hasher, IMPORT_BATCH,
-                    progress == null ? ProgressListener.NONE : progress);
+            SstImport.Result imported = SstImport.run(() -> await(opening), fresh.resolve("ingest"), source, hasher,
+                    IMPORT_BATCH, progress == null ? ProgressListener.NONE : progress);
+            gen = await(opening);
             Commitment actual = LtHashLanes.commitment(imported.lanes());
             if (!actual.equals(expected.commitment())) {
                 throw new CommitmentMismatchException(expected.version(), expected.commitment(), actual);
@@ -598,11 +607,42 @@ final class FlatKvStore implements VersionedStore {
             return expected;
         } finally {
             if (!switched) {
-                if (gen != null) {
-                    gen.release();
+                // Also after a failed import: the database must be open (or have failed) before
+                // its directory goes, and an open one is closed.
+                Generation opened = gen != null ? gen : awaitQuietly(opening);
+                if (opened != null) {
+                    opened.retire();
+                    opened.release();
                 }
                 StoreDirectory.deleteTree(fresh);
             }
+        }
+    }
+
+    private static void runOnOpenerThread(Runnable task) {
+        Thread t = new Thread(task, "keel-flatkv-open-" + OPENERS.incrementAndGet());
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** @return the opened generation, or the open's own exception */
+    private static Generation await(CompletableFuture<Generation> opening) {
+        try {
+            return opening.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
+    /** @return the opened generation, or null when the open failed (its failure is not this one's) */
+    private static Generation awaitQuietly(CompletableFuture<Generation> opening) {
+        try {
+            return opening.join();
+        } catch (CompletionException | CancellationException e) {
+            return null;
         }
     }
 

@@ -35,6 +35,9 @@ import org.rocksdb.Snapshot;
  * closes its iterators.
  */
 final class FlatKvView implements StoreView {
+    /** Readahead of a whole-store scan over the table files. */
+    private static final long BULK_READAHEAD_BYTES = 2L << 20;
+
     private final FlatKvStore store;
     private final Generation gen;
     private final Snapshot snapshot;
@@ -144,9 +147,36 @@ final class FlatKvView implements StoreView {
         if (toExclusive != null) {
             Limits.checkKey(toExclusive);
         }
-        FlatKvIterator it = read(() -> new FlatKvIterator(this, gen, readOptions, info.version(),
+        return register(read(() -> new FlatKvIterator(this, gen, readOptions, false, info.version(),
                 latest ? null : overlay(),
-                fromInclusive == null ? null : fromInclusive.clone(), toExclusive == null ? null : toExclusive.clone()));
+                fromInclusive == null ? null : fromInclusive.clone(), toExclusive == null ? null : toExclusive.clone())));
+    }
+
+    /**
+     * A scan of every key that reads the way a whole-store pass should: with the operating
+     * system's readahead over the table files, and without filling the block cache (a pass over
+     * everything would evict the blocks point reads need, and inserting them costs time). Used by
+     * export.
+     *
+     * @return an iterator over every pair of this version, in key order
+     */
+    KeyValueIterator bulkScan() {
+        return register(read(() -> {
+            ReadOptions bulk = bulkReadOptions();
+            try {
+                return new FlatKvIterator(this, gen, bulk, true, info.version(), latest ? null : overlay(), null, null);
+            } catch (RuntimeException e) {
+                bulk.close();
+                throw e;
+            }
+        }));
+    }
+
+    private ReadOptions bulkReadOptions() {
+        return new ReadOptions().setSnapshot(snapshot).setReadaheadSize(BULK_READAHEAD_BYTES);
+    }
+
+    private FlatKvIterator register(FlatKvIterator it) {
         iterators.add(it);
         if (closed.get()) {
             it.close();
@@ -168,7 +198,7 @@ final class FlatKvView implements StoreView {
             return;
         }
         read(() -> {
-            try (RocksIterator it = gen.db.newIterator(gen.state, readOptions)) {
+            try (ReadOptions bulk = bulkReadOptions(); RocksIterator it = gen.db.newIterator(gen.state, bulk)) {
                 for (it.seekToFirst(); it.isValid(); it.next()) {
                     visitor.visit(it.key(), it.value());
                 }

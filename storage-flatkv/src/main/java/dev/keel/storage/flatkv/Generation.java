@@ -199,8 +199,9 @@ final class Generation {
     private void closeHandles() {
         RuntimeException failure = null;
         try {
-            db.syncWal();
+            // A retired generation is deleted next: nothing in it needs to be durable.
             if (!retired) {
+                db.syncWal();
                 // A clean close leaves nothing in the log to replay, so the next open is fast.
                 try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
                     db.flush(flush, handles);

@@ -16,6 +16,7 @@ import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
 import org.rocksdb.EnvOptions;
 import org.rocksdb.IngestExternalFileOptions;
 import org.rocksdb.Options;
@@ -43,7 +44,11 @@ final class SstImport {
     private SstImport() {
     }
 
-    static Result run(Generation gen, Path ingestDir, ImportSource source, CommitHasher hasher, int batchSize,
+    /**
+     * @param database the generation to ingest into, asked for only once the SST files are written
+     *     (it may still be opening until then)
+     */
+    static Result run(Supplier<Generation> database, Path ingestDir, ImportSource source, CommitHasher hasher, int batchSize,
                       ProgressListener progress) {
         List<String> files = new ArrayList<>();
         Deque<Future<int[]>> pending = new ArrayDeque<>();
@@ -104,6 +109,7 @@ final class SstImport {
                 CommitHasher.sum(lanes, CommitHasher.await(pending.poll()));
             }
             if (!files.isEmpty()) {
+                Generation gen = database.get();
                 gen.read(() -> {
                     try (IngestExternalFileOptions ingest = new IngestExternalFileOptions()) {
                         ingest.setMoveFiles(true);
