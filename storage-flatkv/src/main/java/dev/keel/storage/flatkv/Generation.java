@@ -8,16 +8,20 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
+import org.rocksdb.Cache;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.ColumnFamilyOptionsInterface;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DataBlockIndexType;
 import org.rocksdb.LRUCache;
 import org.rocksdb.DBOptions;
 import org.rocksdb.FlushOptions;
+import org.rocksdb.MutableColumnFamilyOptionsInterface;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksObject;
 
 /**
  * One open RocksDB data directory and its handles, shared by the store and every view, iterator
@@ -91,19 +95,11 @@ final class Generation {
             ColumnFamilyOptions options = new ColumnFamilyOptions();
             nativeOptions.add(options);
             if (name.equals(CF_STATE)) {
-                // Point reads dominate: bloom filters keep a miss from touching data blocks.
-                BloomFilter filter = new BloomFilter(10, false);
-                nativeOptions.add(filter);
-                // A hash index inside each data block (beside the binary search that scans use)
-                // and a memtable bloom filter: RocksDB's own recipe for point lookups, which a
-                // commit does for every key it changes.
-                options.setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(filter).setBlockCache(cache)
-                        .setDataBlockIndexType(DataBlockIndexType.kDataBlockBinaryAndHash)
-                        .setDataBlockHashTableUtilRatio(0.75));
+                nativeOptions.addAll(configureStateTables(options, cache));
+                // A memtable bloom filter: point lookups, which a commit does for every key it
+                // changes, skip the memtable when it cannot hold the key.
                 options.setMemtableWholeKeyFiltering(true).setMemtablePrefixBloomSizeRatio(0.02);
                 options.setWriteBufferSize(64L << 20);
-                // LZ4 decompresses several times faster than the default Snappy on point reads.
-                options.setCompressionType(CompressionType.LZ4_COMPRESSION);
             }
             descriptors.add(new ColumnFamilyDescriptor(name.getBytes(java.nio.charset.StandardCharsets.UTF_8), options));
         }
@@ -116,6 +112,33 @@ final class Generation {
             dbOptions.close();
             throw new StorageException("cannot open RocksDB in " + directory + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Sets how the {@code state} column family's SST files are built: the one place that decides
+     * it, for the live column family and for the files an import writes and ingests (which keep
+     * the format they were written with).
+     *
+     * @param options the column family's options, or an {@code SstFileWriter}'s
+     * @param cache the block cache, or {@code null} for options that only write files
+     * @return the native objects created here, to be closed after {@code options}
+     */
+    static <T extends ColumnFamilyOptionsInterface<T> & MutableColumnFamilyOptionsInterface<T>> List<RocksObject>
+            configureStateTables(T options, Cache cache) {
+        // Point reads dominate: bloom filters keep a miss from touching data blocks.
+        BloomFilter filter = new BloomFilter(10, false);
+        // A hash index inside each data block (beside the binary search that scans use): RocksDB's
+        // own recipe for point lookups.
+        BlockBasedTableConfig table = new BlockBasedTableConfig().setFilterPolicy(filter)
+                .setDataBlockIndexType(DataBlockIndexType.kDataBlockBinaryAndHash)
+                .setDataBlockHashTableUtilRatio(0.75);
+        if (cache != null) {
+            table.setBlockCache(cache);
+        }
+        options.setTableFormatConfig(table);
+        // LZ4 decompresses several times faster than the default Snappy on point reads.
+        options.setCompressionType(CompressionType.LZ4_COMPRESSION);
+        return List.of(filter);
     }
 
     /**

@@ -21,6 +21,7 @@ import org.rocksdb.EnvOptions;
 import org.rocksdb.IngestExternalFileOptions;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksObject;
 import org.rocksdb.SstFileWriter;
 
 /**
@@ -36,6 +37,7 @@ final class SstImport {
     /** Roll to a new SST file after this many bytes of keys and values. */
     private static final long FILE_BYTES = 256L << 20;
     private static final long PROGRESS_EVERY = 8192;
+    private static final long SYNC_EVERY_BYTES = 1L << 20;
 
     /** The lanes of the imported state and its number of records. */
     record Result(byte[] lanes, long records) {
@@ -54,7 +56,12 @@ final class SstImport {
         Deque<Future<int[]>> pending = new ArrayDeque<>();
         int[] lanes = new int[LtHashLanes.LANES];
         long records = 0;
-        try (EnvOptions env = new EnvOptions(); Options options = new Options()) {
+        // Written-back as they grow (sync_file_range every MiB), so finishing a file does not wait
+        // for the device to take all of it at once.
+        List<RocksObject> tableObjects = List.of();
+        try (EnvOptions env = new EnvOptions().setBytesPerSync(SYNC_EVERY_BYTES); Options options = new Options()) {
+            // The files become the state column family's own: bloom filters, index and compression alike.
+            tableObjects = Generation.configureStateTables(options, null);
             Files.createDirectories(ingestDir);
             SstFileWriter writer = null;
             long fileBytes = 0;
@@ -131,6 +138,8 @@ final class SstImport {
             for (Future<int[]> f : pending) {
                 f.cancel(false);
             }
+            // After the options that refer to them (closed by the try above).
+            tableObjects.forEach(RocksObject::close);
         }
     }
 

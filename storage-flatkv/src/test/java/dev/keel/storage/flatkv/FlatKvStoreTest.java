@@ -151,6 +151,26 @@ class FlatKvStoreTest {
             assertEquals(List.of("CURRENT", "STORE", "data-00000002"),
                     entries.map(p -> p.getFileName().toString()).sorted().toList());
         }
+        // The ingested files are built like the state column family's own: a restored store's
+        // point reads (every commit does them) keep their bloom filters and compression.
+        int imported = 0;
+        try (Stream<Path> files = Files.list(target.resolve("data-00000002"));
+             org.rocksdb.Options options = new org.rocksdb.Options()) {
+            for (Path sst : files.filter(p -> p.toString().endsWith(".sst")).toList()) {
+                try (org.rocksdb.SstFileReader reader = new org.rocksdb.SstFileReader(options)) {
+                    reader.open(sst.toString());
+                    org.rocksdb.TableProperties props = reader.getTableProperties();
+                    if (props.getNumEntries() == 20_000) {
+                        imported++;
+                        assertTrue(props.getFilterPolicyName().contains("bloom"), props.getFilterPolicyName());
+                        assertEquals("LZ4", props.getCompressionName());
+                    }
+                } catch (org.rocksdb.RocksDBException e) {
+                    throw new IOException(e);
+                }
+            }
+        }
+        assertEquals(1, imported, "one ingested SST file holds the 20,000 records");
     }
 
     @Test
