@@ -166,8 +166,10 @@ final class OverlappedFileOutput extends OutputStream {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while handing a buffer to the snapshot writer");
         }
-        current = take(free);
+        // The writer owns that buffer now; until a free one arrives there is none to fill.
+        current = null;
         fill = 0;
+        current = take(free);
     }
 
     private byte[] take(BlockingQueue<byte[]> queue) throws IOException {
@@ -179,9 +181,12 @@ final class OverlappedFileOutput extends OutputStream {
         }
     }
 
-    private void ensureRunning() {
+    private void ensureRunning() throws IOException {
         if (stopped) {
             throw new IllegalStateException("overlapped output is closed");
+        }
+        if (current == null) {
+            throw new IOException("overlapped output is unusable: interrupted while waiting for a buffer");
         }
     }
 
@@ -208,8 +213,8 @@ final class OverlappedFileOutput extends OutputStream {
             if (filled.bytes() == STOP) {
                 return;
             }
-            if (failure == null) {
-                try {
+            try {
+                if (failure == null) {
                     ByteBuffer b = ByteBuffer.wrap(filled.bytes(), 0, filled.length());
                     while (b.hasRemaining()) {
                         channel.write(b);
@@ -219,11 +224,16 @@ final class OverlappedFileOutput extends OutputStream {
                         channel.force(false);
                         sinceForce = 0;
                     }
-                } catch (IOException | RuntimeException e) {
-                    failure = e instanceof IOException io ? io : new IOException(e);
                 }
+            } catch (IOException e) {
+                failure = e;
+            } catch (Throwable t) {
+                // Also an Error (no direct memory for the copy, say): the producer must hear of it.
+                failure = new IOException("snapshot writer thread failed", t);
+            } finally {
+                // Always back: a producer waiting for a free buffer must never wait forever.
+                free.add(filled.bytes());
             }
-            free.add(filled.bytes());
         }
     }
 }

@@ -142,12 +142,15 @@ final class FlatKvIterator implements KeyValueIterator {
             return;
         }
         try {
-            gen.exclusive(() -> {
-                state.close();
+            try {
+                gen.exclusive(state::close);
+            } finally {
+                // Options are plain native settings, safe to free outside the guard (and needed
+                // when the generation is already closed and exclusive() runs nothing).
                 if (ownedOptions != null) {
                     ownedOptions.close();
                 }
-            });
+            }
         } finally {
             view.forget(this);
         }

@@ -605,17 +605,31 @@ final class FlatKvStore implements VersionedStore {
             LOG.info("flatkv imported dir={} version={} records={} commitment={}", directory.root(),
                     expected.version(), imported.records(), actual.hex());
             return expected;
-        } finally {
+        } catch (RuntimeException | Error e) {
             if (!switched) {
-                // Also after a failed import: the database must be open (or have failed) before
-                // its directory goes, and an open one is closed.
-                Generation opened = gen != null ? gen : awaitQuietly(opening);
-                if (opened != null) {
-                    opened.retire();
-                    opened.release();
-                }
-                StoreDirectory.deleteTree(fresh);
+                discardImport(gen != null ? gen : awaitQuietly(opening), fresh, e);
             }
+            throw e;
+        }
+    }
+
+    /**
+     * After a failed import: closes the fresh database (waited for, so its directory never goes
+     * from under an open) and deletes its directory; a cleanup failure is added to {@code cause}.
+     */
+    private static void discardImport(Generation opened, Path fresh, Throwable cause) {
+        try {
+            if (opened != null) {
+                opened.retire();
+                opened.release();
+            }
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+        try {
+            StoreDirectory.deleteTree(fresh);
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
         }
     }
 

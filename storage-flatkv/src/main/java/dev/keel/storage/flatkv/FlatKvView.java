@@ -153,10 +153,9 @@ final class FlatKvView implements StoreView {
     }
 
     /**
-     * A scan of every key that reads the way a whole-store pass should: with the operating
-     * system's readahead over the table files, and without filling the block cache (a pass over
-     * everything would evict the blocks point reads need, and inserting them costs time). Used by
-     * export.
+     * A scan of every key that reads the way a whole-store pass should: with a large readahead
+     * over the table files. Used by export. (It still fills the block cache: an export soon after
+     * another, or after a restore, reads from memory.)
      *
      * @return an iterator over every pair of this version, in key order
      */
