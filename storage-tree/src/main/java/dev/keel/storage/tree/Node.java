@@ -6,8 +6,12 @@ package dev.keel.storage.tree;
  * the path (cosmos/iavl v1 {@code node.go} {@code clone}), so every retained version is a root
  * sharing all unchanged subtrees with its neighbours.
  *
- * <p>{@link #hash} is filled in once, by the committing thread, before the version that created the
- * node is published (a volatile write of the store's state), so readers always see it set.
+ * <p>Before that, while the commit that created it is being built, an inner node is still private
+ * to the committing thread, and the working tree changes its children in place rather than copy
+ * it again for every key of the commit that passes through it (see {@link #isWorking}). Its fields
+ * are therefore not final; they and {@link #hash} are all written before the version that created
+ * the node is published (a volatile write of the store's state), so readers always see them set
+ * and never see them change.
  */
 final class Node {
     static final int HASH_BYTES = 32;
@@ -15,12 +19,12 @@ final class Node {
     final byte[] key;
     /** The value of a leaf; {@code null} for an inner node. */
     final byte[] value;
-    final Node left;
-    final Node right;
+    Node left;
+    Node right;
     /** The version in which this node was created or copied; part of its hash. */
     final long version;
-    final long size;
-    final int height;
+    long size;
+    int height;
     /** Computed at save time and cached; {@code null} only while the creating commit runs. */
     byte[] hash;
 
@@ -49,6 +53,35 @@ final class Node {
     static Node restored(byte[] key, byte[] value, Node left, Node right, long version, long size, int height,
                          byte[] hash) {
         return new Node(key, value, left, right, version, size, height, hash);
+    }
+
+    /**
+     * Whether this node was created by the commit building {@code workingVersion} and is not hashed
+     * yet: no retained version and no other thread can reach it, so it may be changed in place.
+     * Every node of a saved, restored or imported version has its hash.
+     */
+    boolean isWorking(long workingVersion) {
+        return version == workingVersion && hash == null;
+    }
+
+    /** Replaces a child of a {@linkplain #isWorking working} inner node and recomputes height and size. */
+    void replaceChild(boolean leftSide, Node child) {
+        if (leftSide) {
+            left = child;
+        } else {
+            right = child;
+        }
+        size = left.size + right.size;
+        height = Math.max(left.height, right.height) + 1;
+    }
+
+    /**
+     * A copy of inner node {@code node} for {@code version} with one child replaced by one of the same
+     * height and size (a value update leaves the shape alone), without reading the other child.
+     */
+    static Node sameShape(Node node, boolean leftSide, Node child, long version) {
+        return new Node(node.key, null, leftSide ? child : node.left, leftSide ? node.right : child, version,
+                node.size, node.height, null);
     }
 
     boolean isLeaf() {

@@ -45,20 +45,38 @@ final class WorkingTree {
             int cmp = compare(key, node.key);
             if (cmp == 0) {
                 updated = true;
-                return Node.leaf(key, value, version);
+                // The old leaf's key array (equal, and shared with an inner node above) is kept, so
+                // a version retains no second copy of it.
+                return Node.leaf(node.key, value, version);
             }
             Node fresh = Node.leaf(key, value, version);
             // iavl: the new inner node's key is the smaller key of its right child.
             return cmp < 0 ? Node.inner(node.key, fresh, node, version) : Node.inner(key, node, fresh, version);
         }
-        Node copy;
-        if (compare(key, node.key) < 0) {
-            copy = Node.inner(node.key, set(node.left, key, value), node.right, version);
-        } else {
-            copy = Node.inner(node.key, node.left, set(node.right, key, value), version);
+        boolean leftSide = compare(key, node.key) < 0;
+        Node child = set(leftSide ? node.left : node.right, key, value);
+        if (node.isWorking(version)) {
+            // Already copied by an earlier key of this commit: iavl would copy it again, with the
+            // same fields, so changing it in place gives the same tree for less garbage.
+            if (updated) {
+                // Same shape below: height and size stay, and the sibling need not be read.
+                if (leftSide) {
+                    node.left = child;
+                } else {
+                    node.right = child;
+                }
+                return node;
+            }
+            node.replaceChild(leftSide, child);
+            return balance(node);
         }
-        // An update leaves the shape unchanged: iavl returns the copy without balancing it.
-        return updated ? copy : balance(copy);
+        if (updated) {
+            // An update leaves the shape unchanged: iavl returns the copy without balancing it.
+            return Node.sameShape(node, leftSide, child, version);
+        }
+        Node copy = leftSide ? Node.inner(node.key, child, node.right, version)
+                : Node.inner(node.key, node.left, child, version);
+        return balance(copy);
     }
 
     /** Removes a key; removing an absent key changes nothing (no node is copied). */
