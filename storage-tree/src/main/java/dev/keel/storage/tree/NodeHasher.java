@@ -1,5 +1,6 @@
 package dev.keel.storage.tree;
 
+import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
@@ -18,6 +19,7 @@ final class NodeHasher {
     private final MessageDigest node = newSha256();
     private final MessageDigest valueDigest = newSha256();
     private final byte[] prefix = new byte[4 * 10];
+    private final byte[] valueHash = new byte[Node.HASH_BYTES];
 
     byte[] leaf(long version, byte[] key, byte[] value) {
         int n = header(0, 1, version);
@@ -25,7 +27,13 @@ final class NodeHasher {
         node.update(prefix, 0, n);
         node.update(key);
         node.update((byte) Node.HASH_BYTES);
-        node.update(valueDigest.digest(value));
+        valueDigest.update(value);
+        try {
+            valueDigest.digest(valueHash, 0, Node.HASH_BYTES);
+        } catch (DigestException e) {
+            throw new IllegalStateException("SHA-256 writes 32 bytes", e);
+        }
+        node.update(valueHash);
         return node.digest();
     }
 

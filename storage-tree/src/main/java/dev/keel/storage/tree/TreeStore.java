@@ -62,8 +62,8 @@ final class TreeStore implements VersionedStore {
     private final int snapshotInterval;
     private final Object writeLock = new Object();
     private final AtomicBoolean closed = new AtomicBoolean();
-    /** Used only under {@link #writeLock}. */
-    private final NodeHasher hasher = new NodeHasher();
+    /** Hashes the nodes of each new version (on several threads for a large commit). */
+    private final CommitHasher hasher;
     /** The retained versions, oldest first; replaced (never modified) under {@link #writeLock}. */
     private volatile NavigableMap<Long, SavedVersion> versions;
     /** Guarded by {@link #writeLock}. */
@@ -81,6 +81,7 @@ final class TreeStore implements VersionedStore {
         this.directory = directory;
         this.options = options;
         this.snapshotInterval = snapshotInterval;
+        this.hasher = new CommitHasher(options.hashThreads());
     }
 
     /**
@@ -108,6 +109,7 @@ final class TreeStore implements VersionedStore {
             store.data = data;
             store.restore(loaded[0]);
         } catch (RuntimeException e) {
+            store.hasher.close();
             data.close();
             throw e;
         }
@@ -205,7 +207,14 @@ final class TreeStore implements VersionedStore {
         }
         Node root = tree.root();
         // An empty commit keeps the root (and its hash); iavl does the same.
-        byte[] hash = root == base.root() ? base.rootHash() : tree.hashRoot(hasher);
+        byte[] hash;
+        if (root == base.root()) {
+            hash = base.rootHash();
+        } else if (root == null) {
+            hash = NodeHasher.EMPTY_ROOT.clone();
+        } else {
+            hash = hasher.hash(root, effective.size());
+        }
         return new SavedVersion(version, root, hash, md);
     }
 
@@ -545,6 +554,7 @@ final class TreeStore implements VersionedStore {
                 if (snapshotThread != null) {
                     snapshotThread.shutdown();
                 }
+                hasher.close();
                 try {
                     if (recordsSinceSnapshot >= CLOSE_SNAPSHOT_RECORDS) {
                         // A clean close leaves a short changelog: the next open loads a snapshot
