@@ -14,6 +14,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
@@ -38,6 +39,8 @@ import org.slf4j.LoggerFactory;
 final class Changelog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Changelog.class);
     static final int HEADER_BYTES = 12;
+    /** The largest frame buffer kept between appends; larger records get a buffer of their own. */
+    private static final int MAX_KEPT_FRAME_BYTES = 8 << 20;
     static final byte COMMIT = 1;
     static final byte ROLLBACK = 2;
     static final byte PRUNE = 3;
@@ -64,6 +67,9 @@ final class Changelog implements AutoCloseable {
     private final boolean sync;
     /** Payloads appended since {@link #startRecording()}, or null when not recording. */
     private List<byte[]> recorded;
+    /** The frame being written, reused (and grown) from one append to the next. */
+    private ByteBuffer frame = ByteBuffer.allocate(4096);
+    private final CRC32C crc = new CRC32C();
 
     private Changelog(Path file, FileChannel channel, boolean sync) {
         this.file = file;
@@ -176,31 +182,44 @@ final class Changelog implements AutoCloseable {
         return pos;
     }
 
-    void appendCommit(long version, long oldestRetained, byte[] rootHash, CommitMetadata md, List<Mutation> mutations) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(COMMIT);
-            out.writeLong(version);
-            out.writeLong(oldestRetained);
-            out.write(rootHash);
-            MetadataCodec.write(out, md);
-            out.writeInt(mutations.size());
-            for (Mutation m : mutations) {
-                byte[] key = m.key();
-                out.writeBoolean(m.isPut());
-                out.writeInt(key.length);
-                out.write(key);
-                if (m.isPut()) {
-                    byte[] value = m.value();
-                    out.writeInt(value.length);
-                    out.write(value);
-                }
+    void appendCommit(long version, long oldestRetained, byte[] rootHash, CommitMetadata md, Changes changes) {
+        byte[] metadata;
+        try {
+            ByteArrayOutputStream mdBytes = new ByteArrayOutputStream(128);
+            try (DataOutputStream out = new DataOutputStream(mdBytes)) {
+                MetadataCodec.write(out, md);
             }
-        } catch (IOException | OutOfMemoryError e) {
-            // A ByteArrayOutputStream cannot fail on I/O; it can outgrow an array (2 GiB).
-            throw new StorageException("cannot frame the change set of version " + version + " for " + file, e);
+            metadata = mdBytes.toByteArray();
+        } catch (IOException e) {
+            throw new IllegalStateException("a ByteArrayOutputStream does not fail", e);
         }
-        append(bytes.toByteArray());
+        long length = 1 + 8 + 8 + rootHash.length + metadata.length + 4;
+        for (int i = 0; i < changes.size(); i++) {
+            length += 1 + 4 + changes.key(i).length + (changes.isPut(i) ? 4 + changes.value(i).length : 0);
+        }
+        if (length > Integer.MAX_VALUE - HEADER_BYTES) {
+            throw new StorageException("the change set of version " + version + " needs " + length
+                    + " bytes, more than a changelog record holds (" + file + ")");
+        }
+        ByteBuffer out = frame((int) length);
+        out.put(COMMIT);
+        out.putLong(version);
+        out.putLong(oldestRetained);
+        out.put(rootHash);
+        out.put(metadata);
+        out.putInt(changes.size());
+        for (int i = 0; i < changes.size(); i++) {
+            byte[] key = changes.key(i);
+            out.put((byte) (changes.isPut(i) ? 1 : 0));
+            out.putInt(key.length);
+            out.put(key);
+            if (changes.isPut(i)) {
+                byte[] value = changes.value(i);
+                out.putInt(value.length);
+                out.put(value);
+            }
+        }
+        append(out);
     }
 
     /**
@@ -238,30 +257,62 @@ final class Changelog implements AutoCloseable {
     }
 
     void appendRollback(long version) {
-        append(ByteBuffer.allocate(9).put(ROLLBACK).putLong(version).array());
+        append(frame(9).put(ROLLBACK).putLong(version));
     }
 
     void appendPrune(long version) {
-        append(ByteBuffer.allocate(9).put(PRUNE).putLong(version).array());
+        append(frame(9).put(PRUNE).putLong(version));
     }
 
-    private void append(byte[] payload) {
-        write(payload, sync);
+    /**
+     * @return the reused frame buffer, positioned after the header, with room for a payload of
+     *     {@code payloadLength} bytes; its limit is the end of that payload
+     */
+    private ByteBuffer frame(int payloadLength) {
+        int needed = HEADER_BYTES + payloadLength;
+        if (frame.capacity() < needed) {
+            try {
+                if (needed > MAX_KEPT_FRAME_BYTES) {
+                    // A rare huge record (an import-sized commit) does not pin its buffer for good.
+                    return ByteBuffer.allocate(needed).position(HEADER_BYTES);
+                }
+                frame = ByteBuffer.allocate(Math.min(MAX_KEPT_FRAME_BYTES, Math.max(needed, 2 * frame.capacity())));
+            } catch (OutOfMemoryError e) {
+                throw new StorageException("cannot frame a record of " + payloadLength + " bytes for " + file, e);
+            }
+        }
+        return frame.clear().limit(needed).position(HEADER_BYTES);
+    }
+
+    /** Appends the payload {@link #frame} holds (filled to its limit). */
+    private void append(ByteBuffer filled) {
+        if (filled.hasRemaining()) {
+            throw new IllegalStateException(filled.remaining() + " bytes of the record left unwritten");
+        }
+        write(filled, sync);
         if (recorded != null) {
-            recorded.add(payload);
+            recorded.add(Arrays.copyOfRange(filled.array(), HEADER_BYTES, filled.limit()));
         }
     }
 
     private void write(byte[] payload, boolean force) {
-        CRC32C crc = new CRC32C();
-        ByteBuffer frame = ByteBuffer.allocate(HEADER_BYTES + payload.length);
-        frame.putInt(payload.length);
-        crc.update(frame.array(), 0, 4);
-        frame.putInt((int) crc.getValue());
+        ByteBuffer out = frame(payload.length).put(payload);
+        write(out, force);
+    }
+
+    /** Writes the frame whose payload fills {@code out} from {@link #HEADER_BYTES} to its limit. */
+    private void write(ByteBuffer out, boolean force) {
+        int payloadLength = out.limit() - HEADER_BYTES;
+        byte[] array = out.array();
         crc.reset();
-        crc.update(payload);
-        frame.putInt((int) crc.getValue());
-        frame.put(payload).flip();
+        crc.update(array, HEADER_BYTES, payloadLength);
+        int payloadCrc = (int) crc.getValue();
+        out.putInt(0, payloadLength);
+        crc.reset();
+        crc.update(array, 0, 4);
+        out.putInt(4, (int) crc.getValue());
+        out.putInt(8, payloadCrc);
+        out.position(0);
         long start;
         try {
             start = channel.position();
@@ -269,8 +320,8 @@ final class Changelog implements AutoCloseable {
             throw new StorageException("cannot append to changelog " + file, e);
         }
         try {
-            while (frame.hasRemaining()) {
-                channel.write(frame);
+            while (out.hasRemaining()) {
+                channel.write(out);
             }
             if (force) {
                 channel.force(false);

@@ -13,7 +13,6 @@ import dev.keel.storage.api.KeyValue;
 import dev.keel.storage.api.KeyValueIterator;
 import dev.keel.storage.api.PairVisitor;
 import dev.keel.storage.api.Limits;
-import dev.keel.storage.api.Mutation;
 import dev.keel.storage.api.ProgressListener;
 import dev.keel.storage.api.StorageException;
 import dev.keel.storage.api.StoreConfigurationException;
@@ -155,7 +154,7 @@ final class TreeStore implements VersionedStore {
                 if (c.version() != expected) {
                     throw new CorruptionException(log, "commit of version " + c.version() + " where " + expected + " comes next");
                 }
-                SavedVersion v = apply(map.lastEntry().getValue(), c.version(), c.mutations(), c.metadata());
+                SavedVersion v = apply(map.lastEntry().getValue(), c.version(), Changes.of(c.mutations()), c.metadata());
                 if (!Arrays.equals(v.rootHash(), c.rootHash())) {
                     throw new CorruptionException(log, "replaying version " + c.version() + " yields root "
                             + v.commitment().hex() + " but the commit recorded " + new Commitment(Commitment.IAVL_SHA256, c.rootHash()).hex());
@@ -196,13 +195,13 @@ final class TreeStore implements VersionedStore {
      * iavl; so the root is a function of the effective change set, and a put followed by a delete of
      * an absent key in one change set copies nothing.
      */
-    private SavedVersion apply(SavedVersion base, long version, List<Mutation> effective, CommitMetadata md) {
+    private SavedVersion apply(SavedVersion base, long version, Changes effective, CommitMetadata md) {
         WorkingTree tree = new WorkingTree(base.root(), version);
-        for (Mutation m : effective) {
-            if (m.isPut()) {
-                tree.set(m.key(), m.value());
+        for (int i = 0; i < effective.size(); i++) {
+            if (effective.isPut(i)) {
+                tree.set(effective.key(i), effective.value(i));
             } else {
-                tree.remove(m.key());
+                tree.remove(effective.key(i));
             }
         }
         Node root = tree.root();
@@ -284,14 +283,15 @@ final class TreeStore implements VersionedStore {
             checkOpen();
             NavigableMap<Long, SavedVersion> map = versions;
             long version = nextVersion(map);
-            SavedVersion next = apply(map.lastEntry().getValue(), version, changes.effective(), metadata);
+            Changes effective = Changes.of(changes.effective());
+            SavedVersion next = apply(map.lastEntry().getValue(), version, effective, metadata);
             TreeMap<Long, SavedVersion> updated = new TreeMap<>(map);
             updated.put(version, next);
             while (updated.size() > options.retainedVersions()) {
                 updated.pollFirstEntry();
             }
             // Durable before visible: a reader never sees a version a crash could take back.
-            data.changelog().appendCommit(version, updated.firstKey(), next.rootHash(), metadata, changes.effective());
+            data.changelog().appendCommit(version, updated.firstKey(), next.rootHash(), metadata, effective);
             versions = Collections.unmodifiableNavigableMap(updated);
             recordsSinceSnapshot++;
             maybeSnapshot();
