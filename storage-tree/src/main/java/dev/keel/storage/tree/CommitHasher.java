@@ -62,12 +62,13 @@ final class CommitHasher implements AutoCloseable {
                 hashInParallel(subtrees, own);
             }
         }
-        return root.computeHash(own);
+        root.computeHash(own);
+        return root.hash();
     }
 
     /** The unhashed subtrees rooted {@link #SPLIT_DEPTH} below {@code node}, or shallower leaves. */
     private static void collect(Node node, int depth, List<Node> into) {
-        if (node.hash != null) {
+        if (node.hasHash()) {
             return;
         }
         if (depth == SPLIT_DEPTH || node.isLeaf()) {

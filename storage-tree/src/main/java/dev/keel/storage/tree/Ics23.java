@@ -313,11 +313,11 @@ public final class Ics23 {
             byte[] header = Arrays.copyOf(buf, h);
             if (WorkingTree.compare(key, n.key) < 0) {
                 path.add(new ProofCodec.InnerOp(ProofCodec.SHA256, concat(header, new byte[] {Node.HASH_BYTES}),
-                        concat(new byte[] {Node.HASH_BYTES}, n.right.hash)));
+                        concat(new byte[] {Node.HASH_BYTES}, n.right.hash())));
                 n = n.left;
             } else {
                 path.add(new ProofCodec.InnerOp(ProofCodec.SHA256,
-                        concat(header, new byte[] {Node.HASH_BYTES}, n.left.hash, new byte[] {Node.HASH_BYTES}), new byte[0]));
+                        concat(header, new byte[] {Node.HASH_BYTES}, n.left.hash(), new byte[] {Node.HASH_BYTES}), new byte[0]));
                 n = n.right;
             }
         }

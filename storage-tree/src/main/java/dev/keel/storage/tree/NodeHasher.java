@@ -20,23 +20,44 @@ final class NodeHasher {
     private final MessageDigest valueDigest = newSha256();
     private final byte[] prefix = new byte[4 * 10];
     private final byte[] valueHash = new byte[Node.HASH_BYTES];
+    /** An inner node's {@code uvarint(32) leftHash uvarint(32) rightHash}; then a digest's output. */
+    private final byte[] children = new byte[2 * (1 + Node.HASH_BYTES)];
 
+    /** Computes and sets the hash of {@code n}, whose children (if any) have theirs. */
+    void hash(Node n) {
+        int p = header(n.height, n.size, n.version);
+        if (n.isLeaf()) {
+            p = Varints.putUnsigned(prefix, p, n.key.length);
+            node.update(prefix, 0, p);
+            node.update(n.key);
+            node.update((byte) Node.HASH_BYTES);
+            valueDigest.update(n.value);
+            finish(valueDigest, valueHash);
+            node.update(valueHash);
+        } else {
+            node.update(prefix, 0, p);
+            children[0] = Node.HASH_BYTES;
+            n.left.writeHash(children, 1);
+            children[1 + Node.HASH_BYTES] = Node.HASH_BYTES;
+            n.right.writeHash(children, 2 + Node.HASH_BYTES);
+            node.update(children, 0, children.length);
+        }
+        finish(node, children);
+        n.setHash(children, 0);
+    }
+
+    /** The leaf hash, for checks; {@link #hash(Node)} is what the tree uses. */
     byte[] leaf(long version, byte[] key, byte[] value) {
         int n = header(0, 1, version);
         n = Varints.putUnsigned(prefix, n, key.length);
         node.update(prefix, 0, n);
         node.update(key);
         node.update((byte) Node.HASH_BYTES);
-        valueDigest.update(value);
-        try {
-            valueDigest.digest(valueHash, 0, Node.HASH_BYTES);
-        } catch (DigestException e) {
-            throw new IllegalStateException("SHA-256 writes 32 bytes", e);
-        }
-        node.update(valueHash);
+        node.update(valueDigest.digest(value));
         return node.digest();
     }
 
+    /** The inner node hash, for checks; {@link #hash(Node)} is what the tree uses. */
     byte[] inner(int height, long size, long version, byte[] leftHash, byte[] rightHash) {
         int n = header(height, size, version);
         node.update(prefix, 0, n);
@@ -45,6 +66,14 @@ final class NodeHasher {
         node.update((byte) Node.HASH_BYTES);
         node.update(rightHash);
         return node.digest();
+    }
+
+    private static void finish(MessageDigest digest, byte[] into) {
+        try {
+            digest.digest(into, 0, Node.HASH_BYTES);
+        } catch (DigestException e) {
+            throw new IllegalStateException("SHA-256 writes 32 bytes", e);
+        }
     }
 
     private int header(int height, long size, long version) {

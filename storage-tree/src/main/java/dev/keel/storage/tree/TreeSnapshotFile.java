@@ -68,6 +68,7 @@ final class TreeSnapshotFile {
             out.writeLong(initialVersion);
             Map<Node, Integer> index = new IdentityHashMap<>();
             List<Node> order = new ArrayList<>();
+            byte[] hashBytes = new byte[Node.HASH_BYTES];
             for (SavedVersion v : versions) {
                 collect(v.root(), index, order);
             }
@@ -85,7 +86,8 @@ final class TreeSnapshotFile {
                     out.writeInt(index.get(n.left));
                     out.writeInt(index.get(n.right));
                 }
-                out.write(n.hash);
+                n.writeHash(hashBytes, 0);
+                out.write(hashBytes);
             }
             out.writeInt(versions.size());
             for (SavedVersion v : versions) {
@@ -161,7 +163,7 @@ final class TreeSnapshotFile {
                     throw new CorruptionException(file, "version record " + i + " (version " + version + ", root " + root + ") is invalid");
                 }
                 Node rootNode = root < 0 ? null : nodes[root];
-                if (rootNode == null ? !Arrays.equals(rootHash, NodeHasher.EMPTY_ROOT) : !Arrays.equals(rootHash, rootNode.hash)) {
+                if (rootNode == null ? !Arrays.equals(rootHash, NodeHasher.EMPTY_ROOT) : !Arrays.equals(rootHash, rootNode.hash())) {
                     throw new CorruptionException(file, "version " + version + " names a root hash its root node does not have");
                 }
                 CommitMetadata md;
@@ -196,6 +198,10 @@ final class TreeSnapshotFile {
 
     private static Node readNode(Reader in, Node[] nodes, int i, Path file) throws IOException {
         int height = in.u8();
+        if (height > Node.MAX_HEIGHT) {
+            throw new CorruptionException(file, "node " + i + " has height " + height + ", more than any AVL tree of "
+                    + "stored keys reaches (" + Node.MAX_HEIGHT + ")");
+        }
         long version = in.i64();
         long size = in.i64();
         int keyLen = in.i32();

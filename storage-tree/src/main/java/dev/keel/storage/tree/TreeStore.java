@@ -491,7 +491,7 @@ final class TreeStore implements VersionedStore {
             throw new IncompatibleExportException("version 0 is the empty store but the export has "
                     + importer.count() + " records");
         }
-        byte[] hash = root == null ? NodeHasher.EMPTY_ROOT.clone() : root.hash;
+        byte[] hash = root == null ? NodeHasher.EMPTY_ROOT.clone() : root.hash();
         Commitment actual = new Commitment(Commitment.IAVL_SHA256, hash);
         if (!actual.equals(expected.commitment())) {
             throw new CommitmentMismatchException(expected.version(), expected.commitment(), actual);

@@ -164,7 +164,11 @@ final class WorkingTree {
 
     /** Hashes every node created for this version; the root hash, or the empty-tree hash. */
     byte[] hashRoot(NodeHasher hasher) {
-        return root == null ? NodeHasher.EMPTY_ROOT.clone() : root.computeHash(hasher);
+        if (root == null) {
+            return NodeHasher.EMPTY_ROOT.clone();
+        }
+        root.computeHash(hasher);
+        return root.hash();
     }
 
     static int compare(byte[] a, byte[] b) {

@@ -62,7 +62,7 @@ class CommitHasherTest {
             assertNull(b, where);
             return;
         }
-        assertArrayEquals(a.hash, b.hash, where);
+        assertArrayEquals(a.hash(), b.hash(), where);
         if (!a.isLeaf()) {
             assertSameHashes(a.left, b.left, where);
             assertSameHashes(a.right, b.right, where);
