@@ -19,9 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
@@ -61,19 +59,21 @@ final class TreeSnapshotFile {
     /** Writes {@code versions} to {@code file} (which must not exist) and forces it. */
     static void write(Path file, long initialVersion, List<SavedVersion> versions) {
         try (FileOutputStream fos = new FileOutputStream(file.toFile())) {
-            CheckedOutputStream checked = new CheckedOutputStream(new BufferedOutputStream(fos, 1 << 16), new CRC32C());
-            DataOutputStream out = new DataOutputStream(checked);
+            // Buffered outside the checksum, so the CRC runs over 64 KiB chunks, not every field.
+            CheckedOutputStream checked = new CheckedOutputStream(fos, new CRC32C());
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(checked, 1 << 16));
             out.write(MAGIC);
             out.writeInt(FORMAT);
             out.writeLong(initialVersion);
-            Map<Node, Integer> index = new IdentityHashMap<>();
-            List<Node> order = new ArrayList<>();
-            byte[] hashBytes = new byte[Node.HASH_BYTES];
+            long leaves = versions.isEmpty() ? 0 : versions.get(versions.size() - 1).leafCount();
+            NodeNumbering numbering = new NodeNumbering(leaves);
             for (SavedVersion v : versions) {
-                collect(v.root(), index, order);
+                numbering.collect(v.root());
             }
-            out.writeInt(order.size());
-            for (Node n : order) {
+            byte[] hashBytes = new byte[Node.HASH_BYTES];
+            out.writeInt(numbering.count());
+            for (int i = 0; i < numbering.count(); i++) {
+                Node n = numbering.node(i);
                 out.writeByte(n.height);
                 out.writeLong(n.version);
                 out.writeLong(n.size);
@@ -83,8 +83,8 @@ final class TreeSnapshotFile {
                     out.writeInt(n.value.length);
                     out.write(n.value);
                 } else {
-                    out.writeInt(index.get(n.left));
-                    out.writeInt(index.get(n.right));
+                    out.writeInt(numbering.numberOf(n.left));
+                    out.writeInt(numbering.numberOf(n.right));
                 }
                 n.writeHash(hashBytes, 0);
                 out.write(hashBytes);
@@ -92,7 +92,7 @@ final class TreeSnapshotFile {
             out.writeInt(versions.size());
             for (SavedVersion v : versions) {
                 out.writeLong(v.version());
-                out.writeInt(v.root() == null ? -1 : index.get(v.root()));
+                out.writeInt(v.root() == null ? -1 : numbering.numberOf(v.root()));
                 out.write(v.rootHash());
                 ByteArrayOutputStream md = new ByteArrayOutputStream();
                 try (DataOutputStream mdOut = new DataOutputStream(md)) {
@@ -111,17 +111,108 @@ final class TreeSnapshotFile {
         }
     }
 
-    /** Post-order, each node once; an iterative walk is not needed: AVL height is logarithmic. */
-    private static void collect(Node n, Map<Node, Integer> index, List<Node> order) {
-        if (n == null || index.containsKey(n)) {
-            return;
+    /**
+     * Numbers every node reachable from the retained roots once, children first, by identity
+     * (retained versions share subtrees). A retained window of a large tree is millions of nodes:
+     * an open-addressing table of {@code int}s over a dense array of the nodes, instead of an
+     * {@code IdentityHashMap} of boxed numbers, keeps the snapshot from allocating (and the
+     * collector from copying) a few hundred bytes per node while commits go on.
+     */
+    private static final class NodeNumbering {
+        /** The table stays at most half full and its capacity a power of two an int holds. */
+        private static final int MAX_NODES = 1 << 29;
+        private Node[] nodes;
+        private int count;
+        /** Open addressing, linear probing: number + 1 of the node hashed there, 0 when empty. */
+        private int[] slots;
+
+        NodeNumbering(long expectedLeaves) {
+            int capacity = 16;
+            while (capacity < (1 << 30) && capacity < 4 * expectedLeaves) {
+                capacity <<= 1;
+            }
+            slots = new int[capacity];
+            nodes = new Node[(int) Math.min(MAX_NODES, Math.max(16, 2 * expectedLeaves))];
         }
-        if (!n.isLeaf()) {
-            collect(n.left, index, order);
-            collect(n.right, index, order);
+
+        int count() {
+            return count;
         }
-        index.put(n, order.size());
-        order.add(n);
+
+        Node node(int number) {
+            return nodes[number];
+        }
+
+        /** @return the number of a collected node */
+        int numberOf(Node n) {
+            int number = find(n);
+            if (number < 0) {
+                throw new IllegalStateException("node of version " + n.version + " was not collected");
+            }
+            return number;
+        }
+
+        /** Post-order, each node once; recursion is as deep as the tree (AVL: logarithmic). */
+        void collect(Node n) {
+            if (n == null || find(n) >= 0) {
+                return;
+            }
+            if (!n.isLeaf()) {
+                collect(n.left);
+                collect(n.right);
+            }
+            add(n);
+        }
+
+        /** @return the number of {@code n}, or -1 if it has none yet */
+        private int find(Node n) {
+            int mask = slots.length - 1;
+            for (int i = slot(n, mask); ; i = (i + 1) & mask) {
+                int s = slots[i];
+                if (s == 0) {
+                    return -1;
+                }
+                if (nodes[s - 1] == n) {
+                    return s - 1;
+                }
+            }
+        }
+
+        /** Gives {@code n} (not numbered yet) the next number. */
+        private void add(Node n) {
+            if (count == MAX_NODES) {
+                throw new IllegalStateException("more than " + MAX_NODES + " nodes to number in one tree snapshot");
+            }
+            if (count == nodes.length) {
+                nodes = Arrays.copyOf(nodes, (int) Math.min(MAX_NODES, 2L * nodes.length));
+            }
+            nodes[count++] = n;
+            if (2L * count > slots.length) {
+                rehash(slots.length * 2);
+            } else {
+                place(n, count);
+            }
+        }
+
+        private void place(Node n, int numberPlusOne) {
+            int mask = slots.length - 1;
+            int i = slot(n, mask);
+            while (slots[i] != 0) {
+                i = (i + 1) & mask;
+            }
+            slots[i] = numberPlusOne;
+        }
+
+        private void rehash(int capacity) {
+            slots = new int[capacity];
+            for (int k = 0; k < count; k++) {
+                place(nodes[k], k + 1);
+            }
+        }
+
+        private static int slot(Node n, int mask) {
+            return (System.identityHashCode(n) * 0x9E3779B9) & mask;
+        }
     }
 
     /**
