@@ -627,25 +627,15 @@ final class TreeStore implements VersionedStore {
             return new Scan(new TreeReads.Leaves(version.root(), fromInclusive, toExclusive), this);
         }
 
-        /** The tree's own (immutable) key and value arrays, without copies. */
+        /** The tree's own (immutable) key and value arrays, without copies, in key order (see {@link LeafWalk}). */
         @Override
         public void forEachPair(PairVisitor visitor) {
             Objects.requireNonNull(visitor, "visitor");
             checkViewOpen();
             Node root = version.root();
             if (root != null) {
-                visitLeaves(root, visitor);
+                LeafWalk.visit(root, visitor);
             }
-        }
-
-        /** In-order over the leaves; the recursion is as deep as the tree (about 1.44 log2 n). */
-        private static void visitLeaves(Node node, PairVisitor visitor) {
-            Node n = node;
-            while (!n.isLeaf()) {
-                visitLeaves(n.left, visitor);
-                n = n.right;
-            }
-            visitor.visit(n.key, n.value);
         }
 
         @Override
