@@ -59,8 +59,8 @@ import org.slf4j.LoggerFactory;
  * {@link #keysInUse()} names the keys live segments still need.
  *
  * <p><b>Threads</b>: every method may be called from any thread. Futures returned by
- * {@link #append} complete on a WAL thread (the writer's, or the one that wakes a batch's
- * appenders), so dependent actions should be asynchronous or cheap; a blocking call of this log (hard state, token, truncation, compaction) from such a
+ * {@link #append} complete on the writer thread, so dependent actions should be asynchronous or
+ * cheap; a blocking call of this log (hard state, token, truncation, compaction) from such a
  * callback throws {@link IllegalStateException} instead of deadlocking. Use after
  * {@link #close()} throws {@link IllegalStateException}.
  */
@@ -81,8 +81,6 @@ public final class SegmentedLogStorage implements LogStorage {
     private volatile boolean closed;
     private volatile int sealKeyId;
     private volatile Thread writerThread;
-    /** Null when read-only. */
-    private final WalWriter writer;
     private final long tornBytes;
 
     private SegmentedLogStorage(Builder b, StorageDirectory dir, boolean ownsDirectory) {
@@ -110,14 +108,14 @@ public final class SegmentedLogStorage implements LogStorage {
         if (readOnly) {
             this.disruptor = null;
             this.ring = null;
-            this.writer = null;
             return;
         }
         if (b.listener != null) {
             state.listener = b.listener;
         }
+        WalWriter writer;
         try {
-            this.writer = new WalWriter(dir, state, b.segmentBytes, b.maxBatchBytes, b.maxBatchCount, recovered);
+            writer = new WalWriter(dir, state, b.segmentBytes, b.maxBatchBytes, b.maxBatchCount, recovered);
         } catch (IOException | RuntimeException e) {
             closeSegments();
             throw e instanceof IOException io ? new StorageException("cannot start the WAL in " + dir.describe(""), io)
@@ -568,9 +566,9 @@ public final class SegmentedLogStorage implements LogStorage {
     }
 
     private void await(CompletableFuture<Void> future) {
-        if (Thread.currentThread() == writerThread || writer.isCompletionThread()) {
+        if (Thread.currentThread() == writerThread) {
             // A blocking call from an append callback would wait for the thread it is running on.
-            throw new IllegalStateException("blocking WAL call from a WAL thread (an append future's callback); "
+            throw new IllegalStateException("blocking WAL call from the WAL writer thread (an append future's callback); "
                     + "use an async callback");
         }
         try {
@@ -605,8 +603,6 @@ public final class SegmentedLogStorage implements LogStorage {
             if (disruptor != null) {
                 // Drains the ring: accepted operations still commit (or fail) before the thread stops.
                 disruptor.shutdown();
-                // Then every batch the writer committed or failed has its futures completed.
-                writer.closeCompletions();
             }
         } finally {
             closeSegments();

@@ -19,8 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The single writer thread of a WAL: encodes the operations of a ring batch into one buffer, writes
- * it with one call and forces once, then publishes the batch to readers and completes its futures
- * (through {@link Completions}, which wakes a batch's waiting appenders off this thread).
+ * it with one call and forces once, then publishes the batch to readers and completes its futures.
  *
  * <p>A batch is committed at the ring's {@code endOfBatch}, when the buffer reaches the byte cap, or
  * when it holds the count cap of operations. Exactly one write precedes each force, so a power cut
@@ -43,8 +42,6 @@ final class WalWriter implements EventHandler<WalEvent> {
     private final int maxBatchCount;
     private final CRC32C crc = new CRC32C();
     private final List<WalEvent> pending = new ArrayList<>();
-    private final List<CompletableFuture<Void>> done = new ArrayList<>();
-    private final Completions completions = new Completions();
 
     private ByteBuffer buf;
     private Segment active;
@@ -91,9 +88,8 @@ final class WalWriter implements EventHandler<WalEvent> {
     public void onEvent(WalEvent ev, long sequence, boolean endOfBatch) {
         WalFailedException failed = state.failure;
         if (failed != null) {
-            CompletableFuture<Void> f = ev.future;
+            ev.future.completeExceptionally(failed);
             ev.clear();
-            completions.complete(f, failed);
             return;
         }
         try {
@@ -275,18 +271,12 @@ final class WalWriter implements EventHandler<WalEvent> {
         } finally {
             state.lock.writeLock().unlock();
         }
-        completeAll(null);
-    }
-
-    /** Hands every pending operation's future to {@link #completions} and clears its ring slot. */
-    private void completeAll(Throwable failure) {
         for (WalEvent ev : pending) {
-            done.add(ev.future);
+            CompletableFuture<Void> f = ev.future;
             ev.clear();
+            f.complete(null);
         }
         pending.clear();
-        completions.complete(done, failure);
-        done.clear();
     }
 
     private void reportBatch(int bytes, long forceNanos) {
@@ -330,13 +320,13 @@ final class WalWriter implements EventHandler<WalEvent> {
                 LOG.info("event=wal_compacted upTo={} segmentsDeleted={} firstIndex={}", upTo, deleted.size(),
                         state.index.firstIndex());
             }
-            completions.complete(f, null);
+            f.complete(null);
         } catch (IOException | RuntimeException e) {
             if (!deleted.isEmpty()) {
                 state.index.dropSegmentsBefore(deleted.get(deleted.size() - 1).sequence + 1);
             }
             // Not fatal for the log: what is left is a consistent suffix and appends are unaffected.
-            completions.complete(f, new StorageException("WAL compaction up to " + upTo + " failed after deleting "
+            f.completeExceptionally(new StorageException("WAL compaction up to " + upTo + " failed after deleting "
                     + deleted.size() + " segment(s) in " + dir.describe(""), e));
         } finally {
             state.lock.writeLock().unlock();
@@ -359,7 +349,12 @@ final class WalWriter implements EventHandler<WalEvent> {
         state.failure = failure;
         notify(() -> state.listener.failed(failure));
         LOG.error("event=wal_failed segment={} offset={} pending={} error=\"{}\"", where, writePos, pending.size(), cause.toString());
-        completeAll(failure);
+        for (WalEvent ev : pending) {
+            CompletableFuture<Void> f = ev.future;
+            ev.clear();
+            f.completeExceptionally(failure);
+        }
+        pending.clear();
         buf.clear();
     }
 
@@ -373,15 +368,5 @@ final class WalWriter implements EventHandler<WalEvent> {
                 fail(e);
             }
         }
-    }
-
-    /** @return whether the calling thread is the one that completes handed-off batches */
-    boolean isCompletionThread() {
-        return completions.isCompletionThread();
-    }
-
-    /** Completes every future handed off so far; called once the writer thread has stopped. */
-    void closeCompletions() {
-        completions.close();
     }
 }
