@@ -312,61 +312,47 @@ final class FlatKvStore implements VersionedStore {
     }
 
     /**
-     * Writes one version. The hashing of new entries starts first and runs on the pool while this
-     * thread reads the old values; the hashing of old entries then runs while this thread builds
-     * the write batch. A put of an unchanged value adds and subtracts the same element hash, so
-     * the delta needs no special case for it; only the batch skips it.
+     * Writes one version. The old values are read and both element hashes of every key computed
+     * slice by slice on the hashing threads and this one (see {@link CommitHasher.Update}); this
+     * thread adds each slice to the write batch as soon as it is read, in key order. A put of an
+     * unchanged value adds and subtracts the same element hash, so the delta needs no special
+     * case for it; only the batch skips it.
      */
     private Head writeVersion(Head h, long version, long oldest, List<Mutation> effective, CommitMetadata metadata) {
         Generation gen = h.gen();
         int n = effective.size();
         List<byte[]> keys = new ArrayList<>(n);
-        List<byte[]> putKeys = new ArrayList<>(n);
-        List<byte[]> putValues = new ArrayList<>(n);
         List<byte[]> afters = new ArrayList<>(n);
         for (Mutation m : effective) {
-            byte[] key = m.key();
-            byte[] value = m.value();
-            keys.add(key);
-            afters.add(value);
-            if (value != null) {
-                putKeys.add(key);
-                putValues.add(value);
-            }
+            keys.add(m.key());
+            afters.add(m.value());
         }
-        CommitHasher.Job added = hasher.start(putKeys, putValues, false);
-        List<byte[]> befores = n == 0 ? List.of() : readCurrent(gen, keys);
-        List<byte[]> oldKeys = new ArrayList<>(n);
-        List<byte[]> oldValues = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            if (befores.get(i) != null) {
-                oldKeys.add(keys.get(i));
-                oldValues.add(befores.get(i));
-            }
-        }
-        CommitHasher.Job removed = hasher.start(oldKeys, oldValues, true);
+        CommitHasher.Update update = hasher.startUpdate(keys, afters, slice -> readCurrent(gen, slice));
         try (WriteBatch batch = new WriteBatch()) {
             long keyCount = h.keyCount();
             List<History.Prior> priors = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                byte[] key = keys.get(i);
-                byte[] before = befores.get(i);
-                byte[] after = afters.get(i);
-                // Both sides are checked for null here rather than left to Arrays.equals: Jazzer's
-                // hook on Arrays.equals (fuzzing runs) crashes the JVM on a null argument.
-                if (before == null || after == null ? before == after : Arrays.equals(before, after)) {
-                    continue;
-                }
-                if (after == null) {
-                    batch.delete(gen.state, key);
-                    keyCount--;
-                } else {
-                    batch.put(gen.state, key, after);
-                    if (before == null) {
-                        keyCount++;
+            for (int s = 0; s < update.slices(); s++) {
+                update.awaitRead(s);
+                for (int i = update.sliceStart(s); i < update.sliceEnd(s); i++) {
+                    byte[] key = keys.get(i);
+                    byte[] before = update.before(i);
+                    byte[] after = afters.get(i);
+                    // Both sides are checked for null here rather than left to Arrays.equals: Jazzer's
+                    // hook on Arrays.equals (fuzzing runs) crashes the JVM on a null argument.
+                    if (before == null || after == null ? before == after : Arrays.equals(before, after)) {
+                        continue;
                     }
+                    if (after == null) {
+                        batch.delete(gen.state, key);
+                        keyCount--;
+                    } else {
+                        batch.put(gen.state, key, after);
+                        if (before == null) {
+                            keyCount++;
+                        }
+                    }
+                    priors.add(new History.Prior(key, before));
                 }
-                priors.add(new History.Prior(key, before));
             }
             List<byte[]> chunks = History.encode(priors);
             for (int c = 0; c < chunks.size(); c++) {
@@ -376,8 +362,7 @@ final class FlatKvStore implements VersionedStore {
                 trim(gen, batch, h.oldest(), oldest);
                 batch.put(gen.meta, META_OLDEST, Keys.u64(oldest));
             }
-            int[] delta = added.join();
-            CommitHasher.sum(delta, removed.join());
+            int[] delta = update.join();
             byte[] lanes = LtHashLanes.add(h.lanes(), delta);
             CommitInfo info = new CommitInfo(version, LtHashLanes.commitment(lanes), metadata);
             batch.put(gen.versions, Keys.u64(version), new VersionRecord(lanes, keyCount, metadata).encode());
@@ -386,10 +371,11 @@ final class FlatKvStore implements VersionedStore {
             publish(gen, writeOptions, batch, next);
             return next;
         } catch (RocksDBException e) {
-            // Joining first keeps no hashing task running on data the caller may reuse.
-            added.join();
-            removed.join();
             throw new StorageException("cannot commit version " + version + " in " + gen.directory, e);
+        } finally {
+            // No reading or hashing task may outlive the commit: the caller may reuse its arrays,
+            // and a close may follow.
+            update.cancel();
         }
     }
 
