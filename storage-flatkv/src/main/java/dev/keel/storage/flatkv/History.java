@@ -12,7 +12,7 @@ import java.util.List;
  *
  * <p>One version's history is written as a few large values (chunks of about {@link #CHUNK_BYTES})
  * rather than one entry per key: a commit then costs RocksDB one entry per changed key (the state)
- * plus a handful, and releasing a version deletes a handful of keys. Historical reads pay instead:
+ * plus a handful, and releasing versions is one range delete. Historical reads pay instead:
  * a view decodes the history of every version after its own, once, when first read.
  *
  * <p>Chunk encoding: {@code (u32be keyLength ‖ key ‖ u8 present ‖ [u32be valueLength ‖ value])*}.
