@@ -26,10 +26,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class CommitHasher implements AutoCloseable {
     /**
-     * Keys a thread claims at a time in a commit: small enough that the threads finish together,
-     * large enough that one batched RocksDB read amortises its fixed cost.
+     * Most keys a thread claims at a time in a commit: small enough that the threads finish
+     * together, large enough that one batched RocksDB read amortises its fixed cost.
      */
     private static final int SLICE = 128;
+    /** Fewest keys per slice, so that a small commit is still spread over every thread. */
+    private static final int MIN_SLICE = 16;
     private static final AtomicInteger POOLS = new AtomicInteger();
 
     private final int threads;
@@ -246,7 +248,9 @@ final class CommitHasher implements AutoCloseable {
      * @return the update: {@link Update#join} it, or {@link Update#cancel} it when giving up
      */
     Update startUpdate(List<byte[]> keys, List<byte[]> afters, OldValueReader reader) {
-        int sliceSize = SLICE;
+        // About four slices per thread (the committing one included), within [MIN_SLICE, SLICE].
+        int perThread = (keys.size() + 4 * (threads + 1) - 1) / (4 * (threads + 1));
+        int sliceSize = pool == null ? SLICE : Math.max(MIN_SLICE, Math.min(SLICE, perThread));
         int slices = (keys.size() + sliceSize - 1) / sliceSize;
         int workers = pool == null ? 0 : Math.min(threads, Math.max(0, slices - 1));
         Update update = new Update(keys, afters, reader, sliceSize, workers);

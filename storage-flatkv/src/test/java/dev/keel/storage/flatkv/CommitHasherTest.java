@@ -96,6 +96,16 @@ class CommitHasherTest {
     }
 
     @Test
+    void smallUpdateIsStillSpreadOverSeveralSlices() {
+        Fixture f = new Fixture(100);
+        try (CommitHasher hasher = new CommitHasher(2)) {
+            CommitHasher.Update update = hasher.startUpdate(f.keys, f.afters, f::read);
+            assertTrue(update.slices() > 2, update.slices() + " slices");
+            assertArrayEquals(f.expectedDelta(), update.join());
+        }
+    }
+
+    @Test
     void failedReadSurfacesAsTheReadersExceptionAndLeavesNoTaskRunning() {
         Fixture f = new Fixture(1000);
         try (CommitHasher hasher = new CommitHasher(2)) {
