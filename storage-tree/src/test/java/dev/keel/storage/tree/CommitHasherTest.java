@@ -12,6 +12,7 @@ class CommitHasherTest {
     @Test
     void largeCommitsHashedOnSeveralThreadsMatchOneThreadNodeForNode() {
         long seed = new Random().nextLong();
+        System.out.println("largeCommitsHashedOnSeveralThreadsMatchOneThreadNodeForNode: seed " + seed);
         String where = "seed " + seed;
         Random rnd = new Random(seed);
         try (CommitHasher parallel = new CommitHasher(3)) {
