@@ -65,10 +65,22 @@ final class TreeSnapshotFile {
             out.write(MAGIC);
             out.writeInt(FORMAT);
             out.writeLong(initialVersion);
-            long leaves = versions.isEmpty() ? 0 : versions.get(versions.size() - 1).leafCount();
-            NodeNumbering numbering = new NodeNumbering(leaves);
-            for (SavedVersion v : versions) {
-                numbering.collect(v.root());
+            long previous = Long.MIN_VALUE;
+            long expected = 0;
+            for (int i = 0; i < versions.size(); i++) {
+                SavedVersion v = versions.get(i);
+                if (v.version() <= previous) {
+                    throw new IllegalArgumentException("versions must be in increasing order: " + v.version()
+                            + " after " + previous);
+                }
+                expected += i == 0 ? Math.max(0, 2 * v.leafCount() - 1) : NodeNumbering.countNew(v.root(), v.version());
+                previous = v.version();
+            }
+            NodeNumbering numbering = new NodeNumbering(expected);
+            int[] roots = new int[versions.size()];
+            for (int i = 0; i < versions.size(); i++) {
+                SavedVersion v = versions.get(i);
+                roots[i] = numbering.collect(v.root(), v.version(), i == 0);
             }
             byte[] hashBytes = new byte[Node.HASH_BYTES];
             out.writeInt(numbering.count());
@@ -83,16 +95,17 @@ final class TreeSnapshotFile {
                     out.writeInt(n.value.length);
                     out.write(n.value);
                 } else {
-                    out.writeInt(numbering.numberOf(n.left));
-                    out.writeInt(numbering.numberOf(n.right));
+                    out.writeInt(numbering.leftOf(i));
+                    out.writeInt(numbering.rightOf(i));
                 }
                 n.writeHash(hashBytes, 0);
                 out.write(hashBytes);
             }
             out.writeInt(versions.size());
-            for (SavedVersion v : versions) {
+            for (int i = 0; i < versions.size(); i++) {
+                SavedVersion v = versions.get(i);
                 out.writeLong(v.version());
-                out.writeInt(v.root() == null ? -1 : numbering.numberOf(v.root()));
+                out.writeInt(roots[i]);
                 out.write(v.rootHash());
                 ByteArrayOutputStream md = new ByteArrayOutputStream();
                 try (DataOutputStream mdOut = new DataOutputStream(md)) {
@@ -113,26 +126,46 @@ final class TreeSnapshotFile {
 
     /**
      * Numbers every node reachable from the retained roots once, children first, by identity
-     * (retained versions share subtrees). A retained window of a large tree is millions of nodes:
-     * an open-addressing table of {@code int}s over a dense array of the nodes, instead of an
-     * {@code IdentityHashMap} of boxed numbers, keeps the snapshot from allocating (and the
-     * collector from copying) a few hundred bytes per node while commits go on.
+     * (retained versions share subtrees), and remembers each inner node's children's numbers for
+     * the write. A retained window of a large tree is millions of nodes, each a cache miss or
+     * more: the numbering looks up as few of them as it can. The versions come oldest first, and a
+     * version's tree is built from the one before it, so a node of version {@code v} whose own
+     * version is older was numbered with an earlier tree and is looked up without descending, while
+     * a node created in {@code v} is new and is numbered without a lookup; the oldest version's
+     * tree is numbered without any (one tree holds each node once). The nodes are counted first
+     * (the oldest tree's from its size, a later one's new nodes by walking them), so that the
+     * arrays and the table are allocated once at their final size. An open-addressing table of
+     * {@code int}s over a dense array of the nodes, instead of an {@code IdentityHashMap} of boxed
+     * numbers, keeps the snapshot from allocating (and the collector from copying) a few hundred
+     * bytes per node while commits go on.
      */
     private static final class NodeNumbering {
         /** The table stays at most half full and its capacity a power of two an int holds. */
         private static final int MAX_NODES = 1 << 29;
         private Node[] nodes;
+        /** The numbers of node {@code i}'s children at {@code 2i} and {@code 2i + 1} (-1 for a leaf). */
+        private int[] children;
         private int count;
         /** Open addressing, linear probing: number + 1 of the node hashed there, 0 when empty. */
         private int[] slots;
 
-        NodeNumbering(long expectedLeaves) {
+        /** @param expectedNodes how many nodes will be numbered (more only grows the arrays) */
+        NodeNumbering(long expectedNodes) {
             int capacity = 16;
-            while (capacity < (1 << 30) && capacity < 4 * expectedLeaves) {
+            while (capacity < (1 << 30) && capacity < 2 * expectedNodes + 1) {
                 capacity <<= 1;
             }
             slots = new int[capacity];
-            nodes = new Node[(int) Math.min(MAX_NODES, Math.max(16, 2 * expectedLeaves))];
+            nodes = new Node[(int) Math.min(MAX_NODES, Math.max(16, expectedNodes))];
+            children = new int[2 * nodes.length];
+        }
+
+        /** @return how many nodes of the tree under {@code root} were created in {@code version} (the tree's new ones) */
+        static long countNew(Node root, long version) {
+            if (root == null || root.version != version) {
+                return 0;
+            }
+            return root.isLeaf() ? 1 : 1 + countNew(root.left, version) + countNew(root.right, version);
         }
 
         int count() {
@@ -143,25 +176,39 @@ final class TreeSnapshotFile {
             return nodes[number];
         }
 
-        /** @return the number of a collected node */
-        int numberOf(Node n) {
-            int number = find(n);
-            if (number < 0) {
-                throw new IllegalStateException("node of version " + n.version + " was not collected");
-            }
-            return number;
+        int leftOf(int number) {
+            return children[2 * number];
         }
 
-        /** Post-order, each node once; recursion is as deep as the tree (AVL: logarithmic). */
-        void collect(Node n) {
-            if (n == null || find(n) >= 0) {
-                return;
+        int rightOf(int number) {
+            return children[2 * number + 1];
+        }
+
+        /**
+         * Numbers the nodes of the tree of {@code version} that have no number yet, post-order;
+         * recursion is as deep as the tree (AVL: logarithmic).
+         *
+         * @param first whether this is the first (oldest) version numbered
+         * @return the number of {@code root}, -1 for the empty tree
+         */
+        int collect(Node root, long version, boolean first) {
+            return root == null ? -1 : number(root, version, first);
+        }
+
+        private int number(Node n, long version, boolean first) {
+            if (!first && n.version != version) {
+                int known = find(n);
+                if (known >= 0) {
+                    return known;
+                }
             }
+            int left = -1;
+            int right = -1;
             if (!n.isLeaf()) {
-                collect(n.left);
-                collect(n.right);
+                left = number(n.left, version, first);
+                right = number(n.right, version, first);
             }
-            add(n);
+            return add(n, left, right);
         }
 
         /** @return the number of {@code n}, or -1 if it has none yet */
@@ -179,19 +226,24 @@ final class TreeSnapshotFile {
         }
 
         /** Gives {@code n} (not numbered yet) the next number. */
-        private void add(Node n) {
+        private int add(Node n, int left, int right) {
             if (count == MAX_NODES) {
                 throw new IllegalStateException("more than " + MAX_NODES + " nodes to number in one tree snapshot");
             }
             if (count == nodes.length) {
                 nodes = Arrays.copyOf(nodes, (int) Math.min(MAX_NODES, 2L * nodes.length));
+                children = Arrays.copyOf(children, 2 * nodes.length);
             }
-            nodes[count++] = n;
+            int number = count++;
+            nodes[number] = n;
+            children[2 * number] = left;
+            children[2 * number + 1] = right;
             if (2L * count > slots.length) {
                 rehash(slots.length * 2);
             } else {
                 place(n, count);
             }
+            return number;
         }
 
         private void place(Node n, int numberPlusOne) {
