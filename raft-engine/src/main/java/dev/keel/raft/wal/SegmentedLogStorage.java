@@ -603,12 +603,34 @@ public final class SegmentedLogStorage implements LogStorage {
             if (disruptor != null) {
                 // Drains the ring: accepted operations still commit (or fail) before the thread stops.
                 disruptor.shutdown();
+                // shutdown() only asks the writer to stop; its onShutdown may still be running.
+                // The segments close only once the thread is gone.
+                awaitWriterExit();
             }
         } finally {
             closeSegments();
             if (ownsDirectory) {
                 dir.close();
             }
+        }
+    }
+
+    /** Waits for the writer thread to end, keeping (not acting on) an interrupt that comes meanwhile. */
+    private void awaitWriterExit() {
+        Thread t = writerThread;
+        if (t == null || t == Thread.currentThread()) {
+            return;
+        }
+        boolean interrupted = false;
+        while (t.isAlive()) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

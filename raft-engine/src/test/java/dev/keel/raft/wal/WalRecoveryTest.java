@@ -199,14 +199,14 @@ class WalRecoveryTest {
     }
 
     @Test
-    void closeStopsTheWriterThreadAndClosesEverySegmentFile() throws InterruptedException {
+    void closeStopsTheWriterThreadAndClosesEverySegmentFile() {
         SimulatedDirectory dir = logWith(150);
         SegmentedLogStorage log = WalFixtures.open(dir);
         Thread writer = log.writerThread();
         assertTrue(writer != null && writer.isAlive());
         assertTrue(dir.openHandles() >= 3);
         log.close();
-        writer.join(10_000);
+        // close() returns only after the thread has ended, so the segments never close under it.
         assertFalse(writer.isAlive(), "writer thread still running after close");
         assertEquals(0, dir.openHandles());
         log.close();
