@@ -41,8 +41,8 @@ import org.rocksdb.WriteOptions;
  *
  * <ul>
  *   <li>{@code flatkvCommit}: one {@code VersionedStore.commit} per block (hashing on every core);</li>
- *   <li>{@code treeCommit}: the same blocks into the IAVL {@code tree} backend (one thread hashes
- *       the changed paths; with {@code sync} its changelog record is forced per commit);</li>
+ *   <li>{@code treeCommit}: the same blocks into the IAVL {@code tree} backend (the changed paths
+ *       are hashed on every core; with {@code sync} its changelog record is forced per commit);</li>
  *   <li>{@code hashingCeiling}: the two element hashes an update costs (old and new entry), alone,
  *       on every core: the ceiling flatkv's commit can approach;</li>
  *   <li>{@code rocksdbWriteBatch}: the same keys and values as plain RocksDB {@code WriteBatch}

@@ -18,7 +18,9 @@ import java.nio.file.Path;
  * <p>Backend properties ({@link StoreOptions#backendProperties()}): {@code tree.snapshot-interval},
  * the number of changelog records (commits, rollbacks, prunes) after which a tree snapshot is
  * written and the changelog restarts (default 1000); it bounds the replay work of a restart.
- * {@link StoreOptions#hashThreads()} is not used: a commit hashes only its changed paths.
+ * {@link StoreOptions#hashThreads()} is how many threads, the committing one included, hash the new
+ * nodes of a commit of at least 256 changes; a smaller commit hashes them on the committing thread.
+ * Either way a commit hashes only the paths it changed.
  *
  * <p>Stateless and thread-safe. {@link #open} throws what {@link StoreProvider#open} documents.
  */
