@@ -235,9 +235,12 @@ final class HistoryModel implements AutoCloseable {
 
     /** The latest commitment, and that of every version both stores retain, equals the model store's. */
     private void compareCommitments(VersionedStore store, long applied) {
-        if (!store.commitment().equals(modelStore.commitment())) {
-            throw new AssertionError("commitment at version " + applied + " is " + describe(store.commitment())
-                    + ", the model store fed the recovered history has " + describe(modelStore.commitment()));
+        Commitment node = store.commitment();
+        Commitment fed = modelStore.commitment();
+        if (!node.equals(fed)) {
+            throw new AssertionError("commitment at version " + applied + " is " + describe(node)
+                    + ", the model store fed the recovered history has " + describe(fed) + "\n"
+                    + thirdOpinion(store, modelStore, applied, model.latest().entries()));
         }
         long from = Math.max(1, Math.max(store.oldestRetainedVersion(), modelStore.oldestRetainedVersion()));
         for (long v = from; v <= applied; v++) {
@@ -251,6 +254,43 @@ final class HistoryModel implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * When the node and the model store disagree, says which one is wrong and since when: both
+     * asked again, the first version both retain where they differ, and the commitment of the
+     * model's content (equal to the node's, compareContent has checked) computed from scratch
+     * with Bouncy Castle. Never throws: a failure here is appended, so it cannot hide the
+     * mismatch being reported.
+     *
+     * @param node the node's store
+     * @param model the model store
+     * @param applied the latest version of both
+     * @param content the model's pairs at {@code applied}
+     */
+    static String thirdOpinion(VersionedStore node, VersionedStore model, long applied, List<KeyValue> content) {
+        StringBuilder out = new StringBuilder();
+        try {
+            out.append("asked again: node ").append(describe(node.commitment())).append(", model store ")
+                    .append(describe(model.commitment()));
+            long from = Math.max(1, Math.max(node.oldestRetainedVersion(), model.oldestRetainedVersion()));
+            for (long v = from; v <= applied; v++) {
+                try (StoreView a = node.view(v); StoreView b = model.view(v)) {
+                    if (!a.commitment().equals(b.commitment())) {
+                        out.append("; the first retained version that differs is ").append(v).append(" (both retain ")
+                                .append(from).append(" on): node ").append(describe(a.commitment()))
+                                .append(", model store ").append(describe(b.commitment()));
+                        break;
+                    }
+                }
+            }
+            if (model.commitmentScheme().equals(Commitment.LTHASH16_BLAKE3)) {
+                out.append("; the model's content hashed from scratch: ").append(describe(ReferenceLtHash.of(content)));
+            }
+        } catch (RuntimeException e) {
+            out.append("; the comparison stopped: ").append(e);
+        }
+        return out.toString();
     }
 
     private static String describe(KeyValue kv) {
