@@ -22,8 +22,10 @@ final class ReferenceLtHash {
         short[] lanes = new short[LANES];
         byte[] element = new byte[2 * LANES];
         for (KeyValue kv : pairs) {
-            byte[] message = ByteBuffer.allocate(8 + kv.key().length + kv.value().length).order(ByteOrder.LITTLE_ENDIAN)
-                    .putInt(kv.key().length).put(kv.key()).putInt(kv.value().length).put(kv.value()).array();
+            byte[] key = kv.key();
+            byte[] value = kv.value();
+            byte[] message = ByteBuffer.allocate(8 + key.length + value.length).order(ByteOrder.LITTLE_ENDIAN)
+                    .putInt(key.length).put(key).putInt(value.length).put(value).array();
             Blake3Digest xof = new Blake3Digest(256);
             xof.update(message, 0, message.length);
             xof.doFinal(element, 0, element.length);
