@@ -19,10 +19,11 @@ import java.util.concurrent.atomic.LongAdder;
  * measures the force rate of a preallocated file (128 B written at the next offset, then
  * {@code force(false)}, as {@code forceCeiling} does), then 16 threads append 128 B entries to one
  * Keel WAL, each waiting for its acknowledgement (as {@code keelWal_t16} does). The writers are new
- * threads for each window, so nothing runs beside the force-rate measurement. (Measuring it between
- * JMH iterations does not work: JMH's waiting worker threads take the CPU from it and it reads a
- * third to two thirds low.) Each round prints its ratio to 16 × the force rate; the end, the
- * minimum, median and maximum. SPEC section 7's target is at least 50%.
+ * threads for each window, so nothing runs beside the force-rate measurement. (Measured between the
+ * iterations of a 16-thread JMH benchmark, the force rate read a third to two thirds low, 1.4k–5.7k
+ * per second against 5.8k–8.4k here; presumably JMH's 16 worker threads, waiting for the next
+ * iteration, share the two cores with it.) Each round prints its ratio to 16 × the force rate; the
+ * end, the minimum, median and maximum. SPEC section 7's target is at least 50%.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.keel.benchmarks.WalCeilingProbe [rounds] [wal seconds]
