@@ -120,10 +120,24 @@ final class Node {
         return hashed;
     }
 
-    /** @return a copy of the hash; the node must have one */
+    /**
+     * @return a copy of the hash; the node must have one
+     *
+     * <p>The new array is filled with plain byte stores, not through the {@code long} view that
+     * {@link #writeHash} uses on the hasher's buffer: a new array filled through a byte-array view
+     * and then copied (a {@code Commitment} clones what it is given) is the shape OpenJDK 17's C2
+     * miscompiled into an all-zero copy in flatkv's BLAKE3 output ({@code Blake3Xof.writeBlock}).
+     * It has not been seen here; the shape is avoided all the same.
+     */
     byte[] hash() {
+        if (!hashed) {
+            throw new IllegalStateException("node of version " + version + " is not hashed yet");
+        }
         byte[] out = new byte[HASH_BYTES];
-        writeHash(out, 0);
+        long[] parts = {h0, h1, h2, h3};
+        for (int i = 0; i < HASH_BYTES; i++) {
+            out[i] = (byte) (parts[i >>> 3] >>> (56 - 8 * (i & 7)));
+        }
         return out;
     }
 

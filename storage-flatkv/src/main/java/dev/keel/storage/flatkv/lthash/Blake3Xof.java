@@ -399,13 +399,20 @@ public final class Blake3Xof {
         }
     }
 
-    /** Writes the first {@code n} bytes of the 16 words words[first + stride * k], little-endian. */
+    /**
+     * Writes the first {@code n} bytes of the 16 words words[first + stride * k], little-endian.
+     *
+     * <p>Byte by byte on purpose. With the words stored through the {@code int} view of
+     * {@code out} ({@code INT_LE.set}), OpenJDK 17.0.15's C2 compiled {@code FlatKvStore}'s commit
+     * so that every commitment it returned was 32 zero bytes: {@link #hash(byte[])} fills a new
+     * array this way and {@code Commitment} clones it, and the clone read the array as still
+     * zero. It happened in about half the runs of 5,000 small commits under
+     * {@code -XX:-TieredCompilation} with this class's output methods forced inline, and once in a
+     * CI run with default flags; with plain byte stores it never did (see
+     * {@code CommitmentUnderC2InliningTest}).
+     */
     private static void writeBlock(int[] words, int first, int stride, byte[] out, int off, int n) {
-        int whole = n >>> 2;
-        for (int k = 0; k < whole; k++) {
-            INT_LE.set(out, off + 4 * k, words[first + stride * k]);
-        }
-        for (int i = whole * 4; i < n; i++) {
+        for (int i = 0; i < n; i++) {
             out[off + i] = (byte) (words[first + stride * (i >>> 2)] >>> (8 * (i & 3)));
         }
     }

@@ -160,8 +160,13 @@ public final class LtHash16 {
      */
     public void toBytes(byte[] out, int off) {
         Objects.checkFromIndexSize(off, BYTES, out.length);
+        // Plain byte stores rather than the short view of out: a new array filled through a
+        // byte-array view and then copied is the shape OpenJDK 17's C2 miscompiled in
+        // Blake3Xof.writeBlock (see there). Not seen here; avoided because toBytes() is that shape.
         for (int lane = 0; lane < LANES; lane++) {
-            SHORT_LE.set(out, off + 2 * lane, (short) slots[Blake3Xof.slotOf(lane)]);
+            int v = slots[Blake3Xof.slotOf(lane)];
+            out[off + 2 * lane] = (byte) v;
+            out[off + 2 * lane + 1] = (byte) (v >>> 8);
         }
     }
 
