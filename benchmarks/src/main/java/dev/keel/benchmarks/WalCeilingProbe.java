@@ -51,24 +51,24 @@ public final class WalCeilingProbe {
         payload.fill();
         WalAppendBenchmark.KeelWal wal = new WalAppendBenchmark.KeelWal();
         WalAppendBenchmark.PreallocatedFile file = new WalAppendBenchmark.PreallocatedFile();
-        wal.open();
         List<Double> ratios = new ArrayList<>();
+        wal.open();
         try {
             file.open(payload);
-            for (int round = 1; round <= rounds; round++) {
-                double force = forceRate(file);
-                double keel = walRate(wal, payload.bytes, walNanos);
-                double ratio = keel / (WRITERS * force);
-                ratios.add(ratio);
-                System.out.printf(Locale.ROOT, "round %d: force rate %,.0f/s, ceiling %d × that = %,.0f/s; Keel WAL %,.0f"
-                        + " appends/s; %.1f%%%n", round, force, WRITERS, WRITERS * force, keel, 100 * ratio);
-            }
-        } finally {
             try {
-                wal.close();
+                for (int round = 1; round <= rounds; round++) {
+                    double force = forceRate(file);
+                    double keel = walRate(wal, payload.bytes, walNanos);
+                    double ratio = keel / (WRITERS * force);
+                    ratios.add(ratio);
+                    System.out.printf(Locale.ROOT, "round %d: force rate %,.0f/s, ceiling %d × that = %,.0f/s; Keel WAL"
+                            + " %,.0f appends/s; %.1f%%%n", round, force, WRITERS, WRITERS * force, keel, 100 * ratio);
+                }
             } finally {
                 file.close();
             }
+        } finally {
+            wal.close();
         }
         Collections.sort(ratios);
         int n = ratios.size();
