@@ -20,8 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
  * every commitment {@code commit} returned was 32 zero bytes (the copy {@code Commitment} takes
  * read the array as still zero). A CI run of the process-crash campaign met it once with default
  * flags. Under the flags below it showed in about half the runs of {@value #VERSIONS} commits
- * (from about version 1,500 to 2,600 on); with the output written byte by byte it never did in 26 runs of 5,000 to 20,000 commits.
- * Each attempt here is a child JVM with those flags running {@link CommitmentProbe}; the test
+ * (from about version 1,500 to 2,600 on); with the output written byte by byte it never did in
+ * 26 runs of 5,000 to 20,000 commits. Each attempt here is a child JVM with those flags running
+ * {@link CommitmentProbe}; the test
  * fails at the first commitment that differs from a Bouncy Castle recomputation. Whether C2
  * takes the bad shape varies from run to run, so a single attempt could miss a regression; four
  * attempts miss it in about one build in sixteen.
