@@ -1,6 +1,7 @@
 package dev.keel.storage.flatkv.lthash;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +44,22 @@ class CommitmentUnderC2InliningTest {
 
     @TempDir
     Path dir;
+
+    /** HotSpot ignores a pattern that names no method, so a rename would quietly stop the forcing. */
+    @Test
+    void everyForcedInlineNamesAnExistingMethod() throws ClassNotFoundException {
+        for (String flag : FLAGS) {
+            if (!flag.startsWith("-XX:CompileCommand=inline,")) {
+                continue;
+            }
+            String target = flag.substring("-XX:CompileCommand=inline,".length());
+            Class<?> owner = Class.forName(target.substring(0, target.indexOf("::")));
+            String method = target.substring(target.indexOf("::") + 2);
+            boolean found = method.equals("<init>") ? owner.getDeclaredConstructors().length > 0
+                    : java.util.Arrays.stream(owner.getDeclaredMethods()).anyMatch(m -> m.getName().equals(method));
+            assertTrue(found, flag + " names no method of " + owner.getName());
+        }
+    }
 
     @Test
     void everyCommitmentAgreesWithTheReferenceUnderAggressiveInlining() throws IOException, InterruptedException {
