@@ -407,8 +407,8 @@ public final class Blake3Xof {
      * so that every commitment it returned was 32 zero bytes: {@link #hash(byte[])} fills a new
      * array this way and {@code Commitment} clones it, and the clone read the array as still
      * zero. It happened in about half the runs of 5,000 small commits under
-     * {@code -XX:-TieredCompilation} with this class's output methods forced inline, and once in a
-     * CI run with default flags; with plain byte stores it never did (see
+     * {@code -XX:-TieredCompilation} with this class's output methods forced inline, and, by the same
+     * symptom, once in a CI run with default flags; with plain byte stores it never did (see
      * {@code CommitmentUnderC2InliningTest}).
      */
     private static void writeBlock(int[] words, int first, int stride, byte[] out, int off, int n) {

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>On OpenJDK 17.0.15, with {@code Blake3Xof} writing its output words through an {@code int}
  * view of a new array, C2 compiled {@code FlatKvStore.writeVersion} so that from some version on
  * every commitment {@code commit} returned was 32 zero bytes (the copy {@code Commitment} takes
- * read the array as still zero). A CI run of the process-crash campaign met it once with default
- * flags. Under the flags below it showed in about half the runs of {@value #VERSIONS} commits
+ * read the array as still zero). A CI run of the process-crash campaign met the same symptom once
+ * with default flags. Under the flags below it showed in about half the runs of {@value #VERSIONS} commits
  * (from about version 1,500 to 2,600 on); with the output written byte by byte it never did in
  * 26 runs of 5,000 to 20,000 commits. Each attempt here is a child JVM with those flags running
  * {@link CommitmentProbe}; the test
