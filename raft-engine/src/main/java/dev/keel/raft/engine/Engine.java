@@ -552,8 +552,9 @@ public final class Engine implements AutoCloseable {
             sinceSnapshot++;
             long now = System.nanoTime();
             for (Task.Proposal p : b.proposals()) {
-                p.future().complete(result.clone());
+                // Recorded before the answer, so whoever sees the answer also sees it counted.
                 config.listener.proposalCompleted(now - p.submittedNanos());
+                p.future().complete(result.clone());
             }
         }
     }
