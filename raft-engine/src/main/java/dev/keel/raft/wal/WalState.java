@@ -31,15 +31,34 @@ final class WalState {
     final Map<Integer, Long> sealCounts = new ConcurrentHashMap<>();
     /** The sealer, also counting seals done for others (snapshot chunks); null when sealing is off. */
     final Sealer sealer;
+    /**
+     * The most an acknowledgement's waiter spins before it parks ({@link AckFuture}); 0 turns
+     * spinning off.
+     */
+    final long ackSpinCapNanos;
+    /**
+     * How long a waiter spins now: about two recent forces (an operation that just missed a batch
+     * waits for the rest of that force and all of its own), or 0 when that is over the cap, because
+     * spinning would then end before most acknowledgements arrive. Set by the writer after each force.
+     */
+    volatile long ackSpinNanos;
     /** Told of batches, segments and failures; set before the writer thread starts. */
     WalListener listener = new WalListener() { };
 
-    WalState(EntryIndex index, HardState hardState, SnapshotToken snapshotToken, byte[] logId, Sealer sealer) {
+    WalState(EntryIndex index, HardState hardState, SnapshotToken snapshotToken, byte[] logId, Sealer sealer,
+             long ackSpinCapNanos) {
         this.index = index;
+        this.ackSpinCapNanos = ackSpinCapNanos;
+        this.ackSpinNanos = ackSpinCapNanos;
         this.hardState = hardState;
         this.snapshotToken = snapshotToken;
         this.logId = logId.clone();
         this.sealer = sealer;
+    }
+
+    /** @return the future of a new operation, with the current spin budget */
+    AckFuture newFuture() {
+        return new AckFuture(ackSpinNanos);
     }
 
     /** @return the seal counts a new segment header carries: the larger of the log's and the sealer's per key */

@@ -34,6 +34,8 @@ final class WalWriter implements EventHandler<WalEvent> {
     private static final Logger LOG = LoggerFactory.getLogger(WalWriter.class);
     /** Head room in the batch buffer beyond the byte cap, so a typical last record still fits. */
     private static final int HEADER_RECORD_RESERVE = 1024;
+    /** Added to two mean forces for a waiter's spin: the write, the completions and scheduling. */
+    private static final long ACK_SPIN_MARGIN_NANOS = 50_000;
 
     private final StorageDirectory dir;
     private final WalState state;
@@ -48,6 +50,8 @@ final class WalWriter implements EventHandler<WalEvent> {
     private long capacity;
     private long writePos;
     private boolean unforced;
+    /** Running mean of the force time, for {@link WalState#ackSpinNanos}; 0 before the first force. */
+    private long meanForceNanos;
     private int chain;
     private int recordStart;
 
@@ -237,6 +241,7 @@ final class WalWriter implements EventHandler<WalEvent> {
             active.file.force(false);
             long forceNanos = System.nanoTime() - t0;
             unforced = false;
+            updateAckSpin(forceNanos);
             reportBatch(written, forceNanos);
         }
         if (pending.isEmpty()) {
@@ -277,6 +282,17 @@ final class WalWriter implements EventHandler<WalEvent> {
             f.complete(null);
         }
         pending.clear();
+    }
+
+    /** Folds a force time into the running mean (weight 1/8) and sets the waiters' spin from it. */
+    private void updateAckSpin(long forceNanos) {
+        long cap = state.ackSpinCapNanos;
+        if (cap == 0) {
+            return;
+        }
+        meanForceNanos = meanForceNanos == 0 ? forceNanos : meanForceNanos + (forceNanos - meanForceNanos) / 8;
+        long want = 2 * meanForceNanos + ACK_SPIN_MARGIN_NANOS;
+        state.ackSpinNanos = want <= cap ? want : 0;
     }
 
     private void reportBatch(int bytes, long forceNanos) {
