@@ -12,9 +12,9 @@ import java.util.SplittableRandom;
 /**
  * Not a test: times the tree's commits as the commit benchmark sets them up (1M keys of 32 bytes,
  * 128-byte values, blocks of 2,000 updates, 100 retained versions), six rounds of 100 blocks,
- * printing each round's keys per second (commit calls only, as JMH times them), the committing
- * thread's CPU per block, and the whole process's CPU per block (hash threads, collector and
- * snapshot included) against the wall time. Shorter and
+ * printing each round's keys per second (commit calls only, as JMH times them) and, per block,
+ * the CPU of the committing thread, of the store's other hash threads and of the whole process
+ * (the collector's threads included) against the wall time. Shorter and
  * steadier than the JMH run for comparing two builds, and it has no background tree snapshot
  * (the first falls due after 1,000 changelog records). Run by hand, with {@code -Xms2g -Xmx2g}:
  * {@code java -Xms2g -Xmx2g -cp target/classes:target/test-classes:<deps> dev.keel.storage.tree.CommitProbe}.
@@ -45,6 +45,7 @@ final class CommitProbe {
                 long cpu = 0;
                 long ns = 0;
                 long process0 = os.getProcessCpuTime();
+                long hash0 = hashThreadsCpu(threads);
                 long wall0 = System.nanoTime();
                 long building = 0;
                 for (int c = 0; c < 100; c++) {
@@ -62,15 +63,27 @@ final class CommitProbe {
                     cpu += threads.getCurrentThreadCpuTime() - c0;
                 }
                 long process = os.getProcessCpuTime() - process0;
+                long hash = hashThreadsCpu(threads) - hash0;
                 long wall = System.nanoTime() - wall0;
-                System.out.printf("round %d: %.0f keys/s; per block: committing thread %.2f ms of CPU, the whole process"
-                                + " %.2f ms of CPU (%.2f of it building the block) in %.2f ms%n",
-                        round, 100.0 * BLOCK / (ns / 1e9), cpu / 1e6 / 100, process / 1e6 / 100,
+                System.out.printf("round %d: %.0f keys/s; per block: committing thread %.2f ms of CPU, hash threads %.2f,"
+                                + " the whole process %.2f ms of CPU (%.2f of it building the block) in %.2f ms%n",
+                        round, 100.0 * BLOCK / (ns / 1e9), cpu / 1e6 / 100, hash / 1e6 / 100, process / 1e6 / 100,
                         building / 1e6 / 100, wall / 1e6 / 100);
             }
         } finally {
             DurableFiles.deleteTree(dir);
         }
+    }
+
+    /** CPU time of the store's hash threads so far (they live as long as the store). */
+    private static long hashThreadsCpu(ThreadMXBean threads) {
+        long sum = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("keel-tree-hash-")) {
+                sum += Math.max(0, threads.getThreadCpuTime(t.getId()));
+            }
+        }
+        return sum;
     }
 
     /** Key {@code i}: 32 bytes from a generator seeded by {@code i} (regenerable, like the benchmark's). */
