@@ -11,12 +11,12 @@ import java.util.SplittableRandom;
 
 /**
  * Not a test: times the tree's commits as the commit benchmark sets them up (1M keys of 32 bytes,
- * 128-byte values, blocks of 2,000 updates, 100 retained versions), six rounds of 100 blocks,
- * printing each round's keys per second (commit calls only, as JMH times them) and, per block,
- * the CPU of the committing thread, of the store's other hash threads and of the whole process
- * (the collector's threads included) against the wall time. Shorter and
- * steadier than the JMH run for comparing two builds, and it has no background tree snapshot
- * (the first falls due after 1,000 changelog records). Run by hand, with {@code -Xms2g -Xmx2g}:
+ * 128-byte values, blocks of 2,000 updates, 100 retained versions), six rounds of 100 blocks. Each
+ * round prints its keys per second (commit calls only, as JMH times them) and, per block, the CPU
+ * of the committing thread, of the store's other hash threads and of the whole process (the
+ * collector's threads included) against the wall time. The CPU figures vary less between runs than
+ * JMH's scores, which makes it the tool for comparing two builds; it has no background tree
+ * snapshot (the first falls due after 1,000 changelog records). Run by hand:
  * {@code java -Xms2g -Xmx2g -cp target/classes:target/test-classes:<deps> dev.keel.storage.tree.CommitProbe}.
  */
 final class CommitProbe {
